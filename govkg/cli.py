@@ -1,0 +1,227 @@
+"""The govkg command line: parse, call the library, turn errors into one-line messages."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from govkg.errors import GovkgError
+
+DEFAULT_STORE = "govkg-store"
+
+
+def store_option(func):
+    return click.option(
+        "--store",
+        "store_path",
+        default=DEFAULT_STORE,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of the knowledge-graph store (an embedded Oxigraph database).",
+    )(func)
+
+
+def friendly_errors(func):
+    """Turn govkg's own errors into click's one-line "Error: ..." and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GovkgError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govkg")
+def main():
+    """govkg turns Chinese texts on party-building-led grassroots governance (党建引领基层治理)
+    into a knowledge graph of places, mechanisms, adoptions and outcomes, each with its evidence.
+
+    Start with: govkg build FOLDER --store STORE, then govkg trace 1+3+N --store STORE."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option(
+    "--thesaurus", "thesaurus_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="A Turtle file of extra mechanisms (SKOS concepts) merged with the shipped thesaurus. Repeatable.",
+)
+@friendly_errors
+def build(paths, store_path, thesaurus_files):
+    """Extract the facts of .txt files (or folders of them) into the store.
+
+    Building again with the same files changes nothing; a changed file replaces its own facts. If
+    anything fails, the store is left as it was."""
+    from govkg.graph.build import build as build_store
+
+    report = build_store(paths, store_path, tuple(str(f) for f in thesaurus_files))
+    click.echo(
+        f"{store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
+        f"{len(report.unchanged)} unchanged documents; {report.triples} triples in the store"
+    )
+
+
+@main.command()
+@click.argument("query", required=False)
+@store_option
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE as a string (and ?NAME_key to its folded form). Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="How to print the results.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and what each answers.")
+@click.option("--help-query", is_flag=True, help="Show the header of the named query: what it answers, its parameters.")
+@friendly_errors
+def query(query, store_path, params, fmt, list_queries, help_query):
+    """Run a SPARQL query: the NAME of a query of the library, a path to a .rq file, or SPARQL text.
+
+    Queries only read: SPARQL Update is refused."""
+    from govkg.graph.store import GraphStore
+    from govkg.queries import named_queries, parse_parameters, resolve_query, run_query
+    from govkg.queries.formatting import format_results
+
+    if list_queries:
+        queries = named_queries()
+        width = max(len(n) for n in queries)
+        for name, named in queries.items():
+            click.echo(f"{name.ljust(width)}  {named.summary}")
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (a name, a .rq file or SPARQL text), or --list")
+    if help_query:
+        click.echo(resolve_query(query).header)
+        return
+    columns, rows = run_query(GraphStore(store_path), query, parse_parameters(params))
+    click.echo(format_results(columns, rows, fmt))
+
+
+@main.command()
+@click.argument("mechanism")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@friendly_errors
+def trace(mechanism, store_path, fmt):
+    """Show every place that uses MECHANISM (any label or variant: 1+3+N, “1+3+N”, 四单一目录),
+    with its district and city and the evidence sentence."""
+    from govkg.graph.store import GraphStore
+    from govkg.queries import run_query
+    from govkg.queries.formatting import format_results
+
+    columns, rows = run_query(GraphStore(store_path), "trace", {"mechanism": mechanism})
+    if not rows:
+        raise click.ClickException(f"no place in {store_path} uses a mechanism called '{mechanism}'")
+    if fmt != "table":
+        click.echo(format_results(columns, rows, fmt))
+        return
+    by_name = [dict(zip(columns, row, strict=True)) for row in rows]
+    click.echo(f"{by_name[0]['mechanism_label']}: used by {len({(r['place'], r['district'], r['city']) for r in by_name})} places")
+    for row in by_name:
+        within = " > ".join(x for x in (row["city"], row["district"]) if x and x != row["place"])
+        click.echo(f"\n  {row['place']} ({row['place_level']}){'  in ' + within if within else ''}")
+        click.echo(f"    {row['evidence']}")
+        click.echo(f"    — {row['doc']}")
+
+
+@main.command()
+@store_option
+@click.option("--mechanism", help="Show the places that use this mechanism (any spelling).")
+@click.option("--place", help="Show this place, the places within it and their mechanisms.")
+@click.option("--all", "show_all", is_flag=True, help="Show every adoption in the store.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write.")
+@friendly_errors
+def view(store_path, mechanism, place, show_all, output):
+    """Write an interactive HTML view of the graph that opens in any browser, offline."""
+    from govkg.graph.analysis import adoption_graph
+    from govkg.graph.store import GraphStore
+    from govkg.graph.views import render_view
+
+    chosen = [x for x in (mechanism, place, show_all or None) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("choose exactly one of --mechanism M, --place P or --all")
+    graph = adoption_graph(GraphStore(store_path), mechanism=mechanism, place=place)
+    title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
+    places = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "place")
+    mechanisms = graph.number_of_nodes() - places
+    adoptions = sum(1 for *_, d in graph.edges(data=True) if d["kind"] == "adoption")
+    summary = f"{places} places, {mechanisms} mechanisms, {adoptions} place–mechanism links. Hover an edge for its evidence."
+    _output(render_view(graph, title, summary), output)
+    click.echo(f"{output}: {summary}")
+
+
+@main.command(name="export")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]), default="trig",
+              show_default=True, help="RDF format; trig, nquads and jsonld keep one named graph per document.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: print).")
+@friendly_errors
+def export(store_path, fmt, output):
+    """Write the whole store as RDF."""
+    from govkg.graph.store import GraphStore
+
+    data = GraphStore(store_path).dump(fmt)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+        click.echo(f"{output}: written ({fmt})")
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]),
+              help="RDF format (default: from the file's extension).")
+@friendly_errors
+def import_(file, store_path, fmt):
+    """Load an RDF file (for example one made by govkg export) into the store."""
+    from govkg.errors import InputError
+    from govkg.graph.store import GraphStore
+
+    extensions = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
+    fmt = fmt or extensions.get(file.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{file}: cannot tell the RDF format from the extension; give --format")
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    try:
+        count = GraphStore(store_path).load(file.read_bytes(), fmt)
+    except GovkgError as exc:
+        raise InputError(f"{file}: {exc}") from exc
+    click.echo(f"{store_path}: {count} quads in the store after importing {file}")
+
+
+@main.command()
+@store_option
+@friendly_errors
+def validate(store_path):
+    """Check the store against the govkg SHACL shapes and list every violation in plain words."""
+    from govkg.graph.store import GraphStore
+    from govkg.graph.validate import union_graph, validate_graph
+
+    violations = validate_graph(union_graph(GraphStore(store_path).dataset()))
+    if violations:
+        for violation in violations:
+            click.echo(str(violation))
+        raise click.ClickException(f"{store_path}: {len(violations)} violations of the govkg shapes")
+    click.echo(f"{store_path}: conforms to the govkg shapes")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

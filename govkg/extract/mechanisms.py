@@ -1,0 +1,70 @@
+"""Mechanism recognition: every spelling of every thesaurus concept, with or without quotes."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from govkg.extract.model import MechanismMention, Sentence
+from govkg.ontology import QUOTES, Thesaurus
+
+_ASCII_EDGE = re.compile(r"[0-9a-z+]")
+OPENING_QUOTES = "“‘「『《\"'"
+CLOSING_QUOTES = "”’」』》\"'"
+
+
+@lru_cache(maxsize=8)
+def _matcher(keys: tuple[str, ...]) -> re.Pattern:
+    # Longest keys first: Python's alternation takes the first alternative that matches.
+    ordered = sorted(keys, key=len, reverse=True)
+    return re.compile("|".join(re.escape(key) for key in ordered))
+
+
+def _without_quotes(fold: str) -> tuple[str, list[int]]:
+    """The folded text lower-cased with quotes and spaces dropped, and where each character was."""
+    drop = set(QUOTES) | {" ", "\u3000"}
+    kept = [(i, ch) for i, ch in enumerate(fold) if ch not in drop]
+    return "".join(ch for _, ch in kept).lower(), [i for i, _ in kept]
+
+
+def recognize_mechanisms(
+    text: str, fold: str, sentences: list[Sentence], thesaurus: Thesaurus
+) -> list[MechanismMention]:
+    """Mentions of thesaurus mechanisms, longest spelling first, never overlapping."""
+    if not thesaurus.by_key:
+        return []
+    stripped, where = _without_quotes(fold)
+    matcher = _matcher(tuple(thesaurus.by_key))
+    starts = [s.start for s in sentences]
+    mentions = []
+    for match in matcher.finditer(stripped):
+        key = match.group()
+        a, b = match.start(), match.end()
+        if _ASCII_EDGE.match(key[0]) and a > 0 and _ASCII_EDGE.match(stripped[a - 1]):
+            continue  # "1+3" inside "1+3+N" or "21+X"
+        if _ASCII_EDGE.match(key[-1]) and b < len(stripped) and _ASCII_EDGE.match(stripped[b]):
+            continue
+        start, end = where[a], where[b - 1] + 1
+        start, end = _balance_quotes(text, start, end)
+        index = bisect.bisect_right(starts, start) - 1
+        if index < 0 or end > sentences[index].end:
+            continue  # runs across a sentence end: not one name
+        mentions.append(
+            MechanismMention(index, start, end, text[start:end], thesaurus.by_key[key])
+        )
+    return mentions
+
+
+def _balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a surface to the quotes that open or close inside it: 1+X”党建联建 → “1+X”党建联建."""
+    surface = text[start:end]
+    opened = sum(surface.count(q) for q in "“‘「『《")
+    closed = sum(surface.count(q) for q in "”’」』》")
+    if closed > opened and start > 0 and text[start - 1] in OPENING_QUOTES:
+        start -= 1
+    elif opened > closed and end < len(text) and text[end] in CLOSING_QUOTES:
+        end += 1
+    elif opened == closed and start > 0 and end < len(text) and text[start - 1] in "“‘「『《" and text[end] in "”’」』》":
+        start, end = start - 1, end + 1
+    return start, end

@@ -1,0 +1,162 @@
+"""The facts extraction produces: plain dataclasses with offsets, no RDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A file as read: its name, its decoded text and the SHA-256 of its bytes."""
+
+    name: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A stretch of normalized text: `kind` is body, heading, byline or caption."""
+
+    start: int
+    end: int
+    kind: str
+    article: int = 0
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Layout undone: `text` has mid-sentence line breaks removed and one "\\n" between paragraphs;
+    `fold` is `text` folded character by character (NFKC where that keeps one character), so the
+    two align; `origin[i]` is the offset in the source text of `text[i]`."""
+
+    text: str
+    fold: str
+    origin: tuple[int, ...]
+    paragraphs: tuple[Paragraph, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the document as read of the normalized span [start, end)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str  # the kind of its paragraph
+    article: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a file (a file may hold several): its title and the place it is about."""
+
+    index: int
+    start: int
+    end: int
+    title: str
+    main_place: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place known by its path of names from the broadest known ancestor: ("重庆市", "巴南区")."""
+
+    path: tuple[str, ...]
+    level: str
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+    @property
+    def parent(self) -> tuple[str, ...] | None:
+        return self.path[:-1] or None
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a sentence. `role` is "place" when the text speaks of the place itself and
+    "organization" when the name only prefixes a body (区委组织部): such a place does not adopt."""
+
+    sentence: int
+    start: int
+    end: int
+    surface: str
+    place: Place
+    role: str = "place"
+    generic: bool = False  # 全区, 该街道 ...: resolved from context, not named
+
+
+@dataclass(frozen=True)
+class MechanismMention:
+    sentence: int
+    start: int
+    end: int
+    surface: str
+    mechanism: str  # IRI of the concept
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence as it reads and its offsets in the document as read."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Adoption:
+    place: Place
+    mechanism: str
+    surface: str
+    evidence: Evidence
+    further_evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str
+    kind: str  # a key of govkg.ontology.ORGANIZATION_TYPES
+    place: Place | None
+    evidence: Evidence
+    mechanisms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: float
+    unit: str
+    indicator: str
+    approx: bool
+    surface: str
+    place: Place | None
+    mechanism: str | None
+    evidence: Evidence
+    period: str | None = None
+    start: int = 0  # offset of the number in the normalized text
+
+
+@dataclass
+class DocumentFacts:
+    """Everything extraction found in one document."""
+
+    source: SourceDocument
+    title: str
+    normalized: NormalizedText | None = None
+    articles: list[Article] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    place_mentions: list[PlaceMention] = field(default_factory=list)
+    mechanism_mentions: list[MechanismMention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    adoptions: list[Adoption] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def evidence(self, sentence: Sentence) -> Evidence:
+        start, end = self.normalized.source_span(sentence.start, sentence.end)
+        return Evidence(sentence.text, start, end)

@@ -1,0 +1,89 @@
+"""The extraction pipeline: small named steps, each reading and filling in a DocumentFacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from govkg.extract.mechanisms import recognize_mechanisms
+from govkg.extract.model import DocumentFacts, SourceDocument
+from govkg.extract.normalize import normalize, split_articles, split_sentences
+from govkg.extract.outcomes import extract_outcomes
+from govkg.extract.places import main_places, recognize_places, with_context_parents
+from govkg.extract.read import read_source
+from govkg.extract.relate import recognize_organizations, relate_adoptions
+from govkg.extract.segment import segment
+from govkg.ontology import Thesaurus, load_thesaurus
+
+Step = Callable[[DocumentFacts, Thesaurus], None]
+
+
+def step_normalize(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.normalized = normalize(facts.source)
+
+
+def step_sentences(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.sentences = split_sentences(facts.normalized)
+    facts.articles = split_articles(facts.normalized, Path(facts.source.name).stem)
+    facts.title = facts.articles[0].title
+
+
+def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    fold = facts.normalized.fold
+    tokens = [segment(fold[s.start : s.end], thesaurus) for s in facts.sentences]
+    mentions = recognize_places(facts.sentences, fold, tokens)
+    facts.articles = main_places(facts.articles, facts.sentences, mentions)
+    facts.place_mentions = with_context_parents(mentions, facts.articles, facts.sentences)
+    places = {}
+    for mention in facts.place_mentions:
+        # Every ancestor on a path is a place too.
+        for depth in range(1, len(mention.place.path) + 1):
+            path = mention.place.path[:depth]
+            if path not in places:
+                from govkg.extract.model import Place
+                from govkg.extract.places import level_of
+
+                places[path] = Place(path, level_of(path[-1]))
+    facts.places = list(places.values())
+
+
+def step_mechanisms(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.mechanism_mentions = recognize_mechanisms(
+        facts.normalized.text, facts.normalized.fold, facts.sentences, thesaurus
+    )
+
+
+def step_adoptions(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.adoptions = relate_adoptions(facts)
+
+
+def step_organizations(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.organizations = recognize_organizations(facts)
+
+
+def step_outcomes(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    facts.outcomes = extract_outcomes(facts)
+
+
+PIPELINE: tuple[tuple[str, Step], ...] = (
+    ("normalize", step_normalize),
+    ("sentences", step_sentences),
+    ("places", step_places),
+    ("mechanisms", step_mechanisms),
+    ("adoptions", step_adoptions),
+    ("organizations", step_organizations),
+    ("outcomes", step_outcomes),
+)
+
+
+def extract_document(source: SourceDocument, thesaurus: Thesaurus | None = None) -> DocumentFacts:
+    """Run every step of the pipeline on one document."""
+    thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
+    facts = DocumentFacts(source=source, title=Path(source.name).stem)
+    for _name, step in PIPELINE:
+        step(facts, thesaurus)
+    return facts
+
+
+def extract_file(path: str | Path, thesaurus: Thesaurus | None = None) -> DocumentFacts:
+    return extract_document(read_source(path), thesaurus)

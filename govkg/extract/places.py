@@ -1,0 +1,286 @@
+"""Place recognition: names with a level suffix, compounds linked into paths, parents from context.
+
+Rules, not lists: a place name is a run of name-like tokens ending in a level suffix (省, 市, 区,
+县, 街道, 镇, 乡, 社区, 村, 小区 ...). Its start is where segmentation meets a word that cannot be
+part of a name (a preposition, a verb, punctuation, another place). Adjacent names of increasing
+depth form a compound (重庆市巴南区李家沱街道 → 重庆市 > 巴南区 > 李家沱街道). A name that only
+prefixes a body (江北区委组织部, 李家沱街道党工委) is marked as an organization role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from govkg.extract.model import Article, PlaceMention, Sentence
+from govkg.extract.segment import Token
+from govkg.ontology import level_rank
+
+# Longest first: a suffix is matched against the end of a name.
+LEVEL_SUFFIXES = (
+    ("特别行政区", "province"),
+    ("自治区", "province"),
+    ("自治州", "city"),
+    ("自治县", "county"),
+    ("街道", "street"),
+    ("社区", "community"),
+    ("小区", "estate"),
+    ("新区", "district"),
+    ("省", "province"),
+    ("市", "city"),
+    ("州", "city"),
+    ("盟", "city"),
+    ("区", "district"),
+    ("县", "county"),
+    ("旗", "county"),
+    ("镇", "town"),
+    ("乡", "town"),
+    ("村", "village"),
+)
+SUFFIX_WORDS = {suffix for suffix, _ in LEVEL_SUFFIXES}
+
+# Words ending like a place that name no particular place.
+GENERIC_WORDS = {
+    "全区", "该区", "本区", "我区", "各区", "辖区", "城区", "市区", "郊区", "园区", "景区", "街区",
+    "片区", "山区", "地区", "新区", "老城区", "住宅区", "示范区", "试验区", "开发区", "功能区",
+    "商业区", "生活区", "校区", "院区", "全市", "该市", "本市", "我市", "各市", "城市", "都市",
+    "超市", "门市", "集市", "省市", "全省", "本省", "我省", "各省", "全县", "该县", "本县", "各县",
+    "全镇", "该镇", "本镇", "各镇", "城镇", "乡镇", "村镇", "全村", "本村", "该村", "各村", "农村",
+    "乡村", "山村", "全乡", "城乡", "老乡", "家乡", "故乡", "各社区", "本社区", "该社区", "全社区",
+    "小区", "社区", "街道", "镇街", "村居", "居民区", "行政区", "选区", "湾区", "战区", "核心区",
+    "自治区", "少数民族地区", "全州", "神州", "盟",
+}
+# Single characters that end a name when met walking back from the suffix.
+STOP_CHARS = set(
+    "在对把从向与和及的了是为将由以于到让使给各全该本每我其某等并或经至往如若被也都又还就才所之"
+    "这那此其个位名家户支项次年月日进入驻"
+)
+# jieba part-of-speech flags of words that are never part of a place name.
+STOP_FLAGS = {"v", "vn", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m",
+              "q", "t", "ad", "an", "a", "x", "y", "e", "o", "z", "zg", "f", "b", "l", "i"}
+# Words that often precede a suffix but make a kind of place, not a name (示范小区, 老旧小区).
+NAME_BREAKERS = {
+    "示范", "老旧", "现代", "完整", "智慧", "和谐", "文明", "幸福", "美丽", "新型", "城市", "农村",
+    "商品房", "安置", "网格", "党建", "红色", "品牌", "试点", "重点", "周边", "所在", "居住", "相关",
+    "基层", "街道", "社区", "村", "小区", "城镇", "乡镇", "镇街", "驻区", "辖区", "全国", "全市",
+}
+# Common verbs, adverbs and quantifiers of governance texts that jieba tags as nouns: they end a
+# name when met walking back from a suffix (关心社区老人 is no place called 关心社区).
+NON_NAME_WORDS = {
+    "利用", "关心", "杜绝", "织密", "指导", "做实", "办理", "拓宽", "规范", "服务", "走进", "深入",
+    "覆盖", "联系", "进入", "包联", "建设", "打造", "治理", "推动", "推进", "实现", "开展", "组织",
+    "引导", "带动", "支持", "帮助", "通过", "依托", "围绕", "聚焦", "结合", "落实", "发动", "动员",
+    "回到", "来到", "走访", "入驻", "进驻", "下沉", "扎根", "融入", "涉及", "包括", "选树", "培育",
+    "创建", "评选", "命名", "成立", "设立", "建立", "健全", "完善", "提升", "加强", "强化", "优化",
+    "更多", "部分", "多个", "各个", "所有", "全部", "其他", "其余", "大量", "一批", "试点", "示范性",
+    "口径", "大事", "小事", "难事", "实事", "闲置", "审查", "先进", "优秀", "星级", "五星", "标杆",
+    "居住地", "所在地", "属地", "驻地", "宜居", "科技", "兴业", "新篇章", "无物业", "非物业", "物业", "物业公司", "公租房", "租房",
+    "老旧", "开放式", "封闭式", "商品房", "保障房", "安置房", "居住", "城市", "城中", "大街",
+}
+MAX_NAME = 8  # characters before the suffix
+ORGANIZATION_AFTER = re.compile(
+    r"^(?:委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
+    r"委员会|组织部|宣传部|统战部|政法委|[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院))"
+)
+ANONYMISED = re.compile(r"[xX×＊*○□某]")
+_GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len))
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def level_of(name: str) -> str | None:
+    for suffix, level in LEVEL_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return level
+    return None
+
+
+def _suffix_of(word: str) -> str | None:
+    for suffix, _ in LEVEL_SUFFIXES:
+        if word.endswith(suffix):
+            return suffix
+    return None
+
+
+def _extends_name(token: Token, next_to_suffix: bool) -> bool:
+    word = token.word
+    if not _HAN.match(word) or word in NAME_BREAKERS or word in GENERIC_WORDS or word in NON_NAME_WORDS:
+        return False
+    if word.endswith(("化", "式", "型", "性")):
+        return False  # 数字化社区, 开放式小区: a kind of place
+    if len(word) == 1:
+        if next_to_suffix and token.flag in {"v", "d", "p", "c", "u", "r", "m", "q", "a", "h", "k"}:
+            return False
+        return word not in STOP_CHARS
+    if _suffix_of(word) and token.flag == "ns":
+        return False  # a place of its own: the start of a compound
+    return token.flag not in STOP_FLAGS or token.flag == "ns"
+
+
+def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """The place name ending with tokens[index], if that token closes one: (start token, name)."""
+    token = tokens[index]
+    word = token.word
+    suffix = _suffix_of(word)
+    if suffix is None or word in GENERIC_WORDS and word not in SUFFIX_WORDS:
+        return None
+    own_prefix = word[: -len(suffix)]
+    if len(own_prefix) > 1 and token.flag != "ns":
+        return None  # 住宅区, 示范区: a word, not a name (州市 in 岚 州市 may still end one)
+    if len(own_prefix) >= 2:
+        return (index, word) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
+    prefix = own_prefix
+    first = index
+    for j in range(index - 1, -1, -1):
+        if not _extends_name(tokens[j], j == index - 1) or len(tokens[j].word) + len(prefix) > MAX_NAME:
+            break
+        if _suffix_of(tokens[j].word):
+            break  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
+        prefix = tokens[j].word + prefix
+        first = j
+    if len(prefix) < 2 or prefix in NAME_BREAKERS or (prefix + suffix) in GENERIC_WORDS or prefix.endswith("地"):
+        return None
+    return first, prefix + suffix
+
+
+def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """江北 + 区委: a place name whose suffix jieba glued to the body that follows."""
+    word = tokens[index].word
+    for suffix in ("区", "市", "县", "省", "镇", "乡"):
+        if word.startswith(suffix) and len(word) > 1 and ORGANIZATION_AFTER.match(word[1:]):
+            prefix = ""
+            first = index
+            for j in range(index - 1, -1, -1):
+                if not _extends_name(tokens[j], j == index - 1) or len(prefix) + len(tokens[j].word) > MAX_NAME:
+                    break
+                prefix = tokens[j].word + prefix
+                first = j
+            if len(prefix) >= 2 and tokens[first].flag == "ns" or len(prefix) >= 2 and first < index - 1:
+                return first, prefix + suffix
+    return None
+
+
+def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list[tuple[int, int, str, bool]]:
+    """(start, end, name, organization role) of each place name in a sentence, offsets in the text."""
+    found = []
+    for index in range(len(tokens)):
+        hit = _name_at(tokens, index)
+        glued = False
+        if hit is None:
+            hit = _organization_prefix(tokens, index)
+            glued = hit is not None
+        if hit is None:
+            continue
+        first, name = hit
+        start = sentence.start + tokens[first].start
+        end = start + len(name)
+        if ANONYMISED.search(name) or any(name.endswith(g) for g in _GENERIC_ENDINGS):
+            continue
+        after = fold[end : end + 12]
+        found.append((start, end, name, glued or bool(ORGANIZATION_AFTER.match(after))))
+    # A shorter name inside a longer one found at the same end is the same place.
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str, bool]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    return kept
+
+
+def link_compounds(names: list[tuple[int, int, str, bool]]) -> list[tuple[tuple[str, ...], int, int, str, bool]]:
+    """Give each name its path, chaining adjacent names of increasing depth."""
+    out = []
+    chain: list[str] = []
+    previous_end = -1
+    previous_rank = 0
+    for start, end, name, org in names:
+        rank = level_rank(level_of(name))
+        if start == previous_end and rank > previous_rank:
+            chain = chain + [name]
+        else:
+            chain = [name]
+        out.append((tuple(chain), start, end, name, org))
+        previous_end, previous_rank = end, rank
+    return out
+
+
+def recognize_places(
+    sentences: list[Sentence], fold: str, tokens_of: list[list[Token]]
+) -> list[PlaceMention]:
+    """Place mentions of a document, each with the longest path the document gives it."""
+    from govkg.extract.model import Place
+
+    raw = []
+    for sentence, tokens in zip(sentences, tokens_of, strict=True):
+        for path, start, end, name, org in link_compounds(find_place_names(sentence, fold, tokens)):
+            raw.append((sentence.index, start, end, name, path, org))
+    longest: dict[str, tuple[str, ...]] = {}
+    for *_, name, path, _org in raw:
+        if len(path) > len(longest.get(name, ())):
+            longest[name] = path
+    mentions = []
+    for sentence_index, start, end, name, path, org in raw:
+        full = _extend(path, longest)
+        mentions.append(
+            PlaceMention(
+                sentence_index, start, end, name, Place(full, level_of(name)),
+                "organization" if org else "place",
+            )
+        )
+    return mentions
+
+
+def _extend(path: tuple[str, ...], longest: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Prefix a path with the ancestors its first name has elsewhere in the document."""
+    seen = set(path)
+    while path[0] in longest and len(longest[path[0]]) > 1:
+        ancestors = longest[path[0]][:-1]
+        if seen & set(ancestors):
+            break
+        seen |= set(ancestors)
+        path = ancestors + path
+    return path
+
+
+def main_places(articles: list[Article], sentences: list[Sentence], mentions: list[PlaceMention]) -> list[Article]:
+    """The place each article is about: the most specific place of its title or byline, else the
+    place it names most often (the broader one on a tie)."""
+    out = []
+    for article in articles:
+        in_article = [m for m in mentions if sentences[m.sentence].article == article.index]
+        heading = [
+            m for m in in_article if sentences[m.sentence].kind in ("heading", "byline")
+            and sentences[m.sentence].start <= article.start + 200
+        ]
+        main = None
+        if heading:
+            first_sentence = heading[0].sentence
+            chain = [m for m in heading if m.sentence == first_sentence]
+            main = max(chain, key=lambda m: len(m.place.path)).place.path
+        elif in_article:
+            counts = Counter(m.place.path for m in in_article)
+            main = max(counts, key=lambda p: (counts[p], -level_rank(level_of(p[-1]))))
+        out.append(Article(article.index, article.start, article.end, article.title, main))
+    return out
+
+
+def with_context_parents(mentions: list[PlaceMention], articles: list[Article], sentences: list[Sentence]) -> list[PlaceMention]:
+    """A place named alone inside an article about a broader place lies in that place."""
+    from govkg.extract.model import Place
+
+    main_of = {a.index: a.main_place for a in articles}
+    out = []
+    for mention in mentions:
+        main = main_of.get(sentences[mention.sentence].article)
+        path = mention.place.path
+        if (
+            main
+            and path[0] not in main
+            and level_rank(level_of(path[0])) > level_rank(level_of(main[-1]))
+        ):
+            path = main + path
+        elif main and path[-1] == main[-1] and len(main) > len(path):
+            path = main
+        out.append(PlaceMention(mention.sentence, mention.start, mention.end, mention.surface,
+                                Place(path, mention.place.level), mention.role, mention.generic))
+    return out

@@ -1,0 +1,1 @@
+"""Facts to RDF, the store, import/export, networkx analysis and HTML views."""

@@ -1,0 +1,37 @@
+"""Building a store from source files: read everything, extract, then write in one step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from govkg.extract import extract_document, find_sources, read_source
+from govkg.graph.rdf import document_graph, document_graph_iri, place_resolver
+from govkg.graph.store import BuildReport, GraphStore
+from govkg.ontology import load_thesaurus, vocabulary_graph
+
+
+def build(
+    paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] = ()
+) -> BuildReport:
+    """Extract the facts of every .txt file under `paths` into the store at `store_path`.
+
+    All files are read and checked before the store is touched, and the store is replaced only
+    when the new one is complete, so a failure leaves the previous store as it was."""
+    thesaurus_files = tuple(str(f) for f in thesaurus_files)
+    sources = [read_source(path) for path in find_sources(paths)]
+    vocabulary = vocabulary_graph(thesaurus_files)
+    thesaurus = load_thesaurus(thesaurus_files)
+    store = GraphStore(store_path)
+    stored = store.document_hashes()
+    changed = [s for s in sources if stored.get(s.name) != s.sha256]
+    facts = [extract_document(source, thesaurus) for source in changed]
+    resolve = place_resolver(store.place_paths() | {p.path for f in facts for p in f.places})
+    documents = [
+        (source.name, source.sha256, str(document_graph_iri(source.name)), None) for source in sources
+        if source not in changed
+    ] + [
+        (f.source.name, f.source.sha256, str(document_graph_iri(f.source.name)), document_graph(f, resolve))
+        for f in facts
+    ]
+    return store.write(vocabulary, documents)

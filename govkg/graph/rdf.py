@@ -1,0 +1,176 @@
+"""Facts to RDF: one rdflib Graph per document, with IRIs that are the same on every run."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from govkg.extract.model import DocumentFacts, Evidence, Place
+from govkg.ontology import GK, ID, OA, ORGANIZATION_TYPES, PLACE_LEVELS, SCHEMA
+
+GKNS = Namespace(GK)
+OANS = Namespace(OA)
+SCHEMANS = Namespace(SCHEMA)
+ORGNS = Namespace("http://www.w3.org/ns/org#")
+
+PathResolver = Callable[[tuple[str, ...]], tuple[str, ...]]
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:20]
+
+
+def document_iri(file_name: str) -> URIRef:
+    return URIRef(f"{ID}doc/{_segment(file_name)}")
+
+
+def document_graph_iri(file_name: str) -> URIRef:
+    return URIRef(f"{ID}graph/doc/{_segment(file_name)}")
+
+
+def place_iri(path: tuple[str, ...]) -> URIRef:
+    """A place is known by its path of names, so 江北区 of 重庆市 and of 宁波市 stay apart."""
+    return URIRef(f"{ID}place/" + "/".join(_segment(name) for name in path))
+
+
+def _identity(path: tuple[str, ...]) -> tuple[str, ...]:
+    return path
+
+
+def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> Graph:
+    """The RDF of one document's facts (to be stored in the document's own named graph)."""
+    graph = Graph()
+    name = facts.source.name
+    doc = document_iri(name)
+    graph.add((doc, RDF.type, GKNS.Document))
+    graph.add((doc, GKNS.fileName, Literal(name)))
+    graph.add((doc, DCTERMS.title, Literal(facts.title, lang="zh")))
+    graph.add((doc, GKNS.sha256, Literal(facts.source.sha256)))
+    graph.add((doc, GKNS.factsGraph, document_graph_iri(name)))
+
+    def place(p: Place) -> URIRef:
+        path = resolve(p.path)
+        for depth in range(1, len(path) + 1):
+            sub = path[:depth]
+            node = place_iri(sub)
+            if (node, RDF.type, None) in graph:
+                continue
+            level = _level_of_name(sub[-1]) or p.level
+            graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
+            graph.add((node, RDFS.label, Literal(sub[-1], lang="zh")))
+            if depth > 1:
+                graph.add((node, GKNS.parentPlace, place_iri(path[: depth - 1])))
+        return place_iri(path)
+
+    def evidence(e: Evidence) -> URIRef:
+        node = URIRef(f"{ID}evidence/{_digest(name, e.start, e.end)}")
+        if (node, RDF.type, GKNS.Evidence) not in graph:
+            graph.add((node, RDF.type, GKNS.Evidence))
+            graph.add((node, OANS.exact, Literal(e.text)))
+            graph.add((node, OANS.start, Literal(e.start, datatype=XSD.integer)))
+            graph.add((node, OANS.end, Literal(e.end, datatype=XSD.integer)))
+            graph.add((node, DCTERMS.source, doc))
+        return node
+
+    for p in facts.places:
+        place(p)
+
+    for adoption in facts.adoptions:
+        path = resolve(adoption.place.path)
+        node = URIRef(f"{ID}adoption/{_digest(name, path, adoption.mechanism)}")
+        graph.add((node, RDF.type, GKNS.Adoption))
+        graph.add((node, GKNS.place, place(adoption.place)))
+        graph.add((node, GKNS.mechanism, URIRef(adoption.mechanism)))
+        graph.add((node, GKNS.surface, Literal(adoption.surface)))
+        graph.add((node, DCTERMS.source, doc))
+        main = evidence(adoption.evidence)
+        graph.add((node, GKNS.mainEvidence, main))
+        graph.add((node, GKNS.evidence, main))
+        for further in adoption.further_evidence:
+            graph.add((node, GKNS.evidence, evidence(further)))
+
+    for outcome in facts.outcomes:
+        node = URIRef(
+            f"{ID}outcome/{_digest(name, outcome.start, outcome.surface, outcome.value, outcome.unit)}"
+        )
+        graph.add((node, RDF.type, GKNS.Outcome))
+        graph.add((node, SCHEMANS.value, Literal(_decimal(outcome.value), datatype=XSD.decimal)))
+        graph.add((node, SCHEMANS.unitText, Literal(outcome.unit)))
+        graph.add((node, GKNS.indicator, Literal(outcome.indicator, lang="zh")))
+        graph.add((node, GKNS.approximate, Literal(outcome.approx)))
+        graph.add((node, GKNS.surface, Literal(outcome.surface)))
+        graph.add((node, GKNS.evidence, evidence(outcome.evidence)))
+        graph.add((node, DCTERMS.source, doc))
+        if outcome.place is not None:
+            graph.add((node, GKNS.place, place(outcome.place)))
+        if outcome.mechanism is not None:
+            graph.add((node, GKNS.mechanism, URIRef(outcome.mechanism)))
+        if outcome.period:
+            graph.add((node, GKNS.period, Literal(outcome.period)))
+
+    for organization in facts.organizations:
+        located = resolve(organization.place.path) if organization.place else ()
+        node = URIRef(f"{ID}org/{_digest(located, organization.name)}")
+        kind = ORGANIZATION_TYPES.get(organization.kind)
+        graph.add((node, RDF.type, GKNS[kind] if kind else ORGNS.Organization))
+        graph.add((node, RDFS.label, Literal(organization.name, lang="zh")))
+        graph.add((node, GKNS.evidence, evidence(organization.evidence)))
+        if organization.place is not None:
+            graph.add((node, GKNS.locatedIn, place(organization.place)))
+        for mechanism in organization.mechanisms:
+            graph.add((node, GKNS.takesPartIn, URIRef(mechanism)))
+    return graph
+
+
+def _decimal(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _level_of_name(name: str) -> str | None:
+    from govkg.extract.places import level_of
+
+    return level_of(name)
+
+
+def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
+    """Complete a path whose broadest name has no parent from the one longer path known for that
+    name (a document about 江北区 that never says 重庆市 joins the 重庆市 > 江北区 another names).
+    Where two different parents are known, the path stays as it is: better apart than wrong."""
+    ancestors: dict[str, set[tuple[str, ...]]] = {}
+    for path in known_paths:
+        for depth in range(2, len(path) + 1):
+            ancestors.setdefault(path[depth - 1], set()).add(path[: depth - 1])
+
+    def longest_unique(name: str) -> tuple[str, ...] | None:
+        options = ancestors.get(name, set())
+        if not options:
+            return None
+        longest = max(options, key=len)
+        # Every known parent chain must be a suffix of the longest one.
+        if all(longest[len(longest) - len(o):] == o for o in options):
+            return longest
+        return None
+
+    def resolve(path: tuple[str, ...]) -> tuple[str, ...]:
+        seen = set(path)
+        for _ in range(6):
+            prefix = longest_unique(path[0])
+            if not prefix or seen & set(prefix):
+                break
+            seen |= set(prefix)
+            path = prefix + path
+        return path
+
+    return resolve
+
+
+__all__ = ["document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]

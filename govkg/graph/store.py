@@ -1,0 +1,263 @@
+"""The embedded on-disk store (Oxigraph), written atomically: a failed build leaves the old store.
+
+Every change goes to a copy (Oxigraph's backup, made of hard links, so cheap) that replaces the
+store only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from govkg.errors import StoreError
+from govkg.ontology import GK, RDFS, VOCABULARY_GRAPH
+
+# Formats by the names users type; each is an Oxigraph format that keeps named graphs except Turtle.
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+DATASET_FORMATS = {"trig", "nquads", "jsonld"}
+RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "ntriples": "nt", "jsonld": "json-ld"}
+
+
+def to_oxigraph(term):
+    """An rdflib term as an Oxigraph term."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term):
+    """An Oxigraph term as an rdflib term."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads_of(graph, graph_iri: str) -> list[ox.Quad]:
+    context = ox.NamedNode(graph_iri)
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), context) for s, p, o in graph]
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+def _is_oxigraph_dir(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+class GraphStore:
+    """A govkg store in a folder."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.is_dir() and _is_oxigraph_dir(self.path)
+
+    def _missing(self) -> StoreError:
+        if self.path.exists():
+            return StoreError(f"{self.path}: not a govkg store (no Oxigraph database in it)")
+        return StoreError(
+            f"{self.path}: no store here; build one first with: govkg build PATH --store {self.path}"
+        )
+
+    @contextmanager
+    def reading(self):
+        """The store opened read-only: nothing done through it can change the files."""
+        if not self.exists():
+            raise self._missing()
+        try:
+            store = ox.Store.read_only(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        try:
+            yield store
+        finally:
+            del store
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        # `substitutions` must name variables of the SELECT projection (an Oxigraph rule).
+        """Run a SPARQL query over the union of all graphs; returns a list of solutions (dicts of
+        Oxigraph terms) for SELECT, a bool for ASK, a list of triples for CONSTRUCT/DESCRIBE."""
+        with self.reading() as store:
+            results = store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+            if isinstance(results, ox.QuerySolutions):
+                names = [v.value for v in results.variables]
+                return names, [{n: row[n] for n in names} for row in results]
+            if isinstance(results, ox.QueryBoolean):
+                return None, bool(results)
+            return None, list(results)
+
+    def dump(self, fmt: str) -> bytes:
+        """The whole store in an RDF format; Turtle and N-Triples hold one graph, so they get the
+        union of all graphs."""
+        with self.reading() as store:
+            if fmt in DATASET_FORMATS:
+                return store.dump(format=FORMATS[fmt])
+            return ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in _distinct_triples(store)),
+                format=FORMATS[fmt],
+            )
+
+    def dataset(self):
+        """The store as an rdflib Dataset, for notebooks and validation."""
+        import rdflib
+
+        dataset = rdflib.Dataset()
+        with self.reading() as store:
+            for quad in store:
+                context = to_rdflib(quad.graph_name)
+                graph = dataset.graph(context) if context is not None else dataset.default_graph
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return dataset
+
+    def document_hashes(self) -> dict[str, str]:
+        if not self.exists():
+            return {}
+        _, rows = self.query(
+            f"SELECT ?name ?hash WHERE {{ ?doc a <{GK}Document> ; <{GK}fileName> ?name ; <{GK}sha256> ?hash }}"
+        )
+        return {row["name"].value: row["hash"].value for row in rows}
+
+    def place_paths(self) -> set[tuple[str, ...]]:
+        """Every place of the store as its path of names."""
+        if not self.exists():
+            return set()
+        _, rows = self.query(
+            f"SELECT DISTINCT ?place ?name ?parent WHERE {{ ?place <{RDFS}label> ?name ; a ?c . "
+            f"?c <{RDFS}subClassOf> <{GK}Place> . OPTIONAL {{ ?place <{GK}parentPlace> ?parent }} }}"
+        )
+        names = {row["place"]: row["name"].value for row in rows}
+        parents = {row["place"]: row["parent"] for row in rows if row["parent"] is not None}
+        paths = set()
+        for place in names:
+            path, node, seen = [], place, set()
+            while node in names and node not in seen:
+                seen.add(node)
+                path.append(names[node])
+                node = parents.get(node)
+            paths.add(tuple(reversed(path)))
+        return paths
+
+    def write(self, vocabulary, documents: Iterable[tuple[str, str, str, object]], *, remove: Iterable[str] = ()) -> BuildReport:
+        """Replace the vocabulary graph and the named graph of each document, atomically.
+
+        `documents` holds (file name, content hash, graph IRI, rdflib graph); a document whose hash
+        is already stored is left as it is, so building twice changes nothing."""
+        stored = self.document_hashes()
+        report = BuildReport()
+        with self._transaction() as store:
+            store.remove_graph(ox.NamedNode(VOCABULARY_GRAPH)) if store.contains_named_graph(
+                ox.NamedNode(VOCABULARY_GRAPH)
+            ) else None
+            store.extend(quads_of(vocabulary, VOCABULARY_GRAPH))
+            for graph_iri in remove:
+                if store.contains_named_graph(ox.NamedNode(graph_iri)):
+                    store.remove_graph(ox.NamedNode(graph_iri))
+            for name, sha, graph_iri, graph in documents:
+                if stored.get(name) == sha:
+                    report.unchanged.append(name)
+                    continue
+                node = ox.NamedNode(graph_iri)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                    report.replaced.append(name)
+                else:
+                    report.added.append(name)
+                store.extend(quads_of(graph, graph_iri))
+            report.triples = len(store)
+        return report
+
+    def load(self, data: bytes, fmt: str, default_graph: str | None = None) -> int:
+        """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad count."""
+        with self._transaction() as store:
+            try:
+                store.load(
+                    data,
+                    format=FORMATS[fmt],
+                    to_graph=ox.NamedNode(default_graph) if default_graph else None,
+                )
+            except SyntaxError as exc:
+                raise StoreError(f"not valid {fmt}: {exc}") from exc
+            return len(store)
+
+    @contextmanager
+    def _transaction(self):
+        """Work on a copy of the store and put it in place only if the block succeeds."""
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: is a file, not a store folder")
+        if self.path.is_dir() and any(self.path.iterdir()) and not self.exists():
+            raise StoreError(f"{self.path}: folder is not empty and is not a govkg store; choose another --store")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        work = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        shutil.rmtree(work, ignore_errors=True)
+        try:
+            if self.exists():
+                source = ox.Store.read_only(str(self.path))
+                source.backup(str(work))
+                del source
+            store = ox.Store(str(work))
+            yield store
+            store.flush()
+            store.optimize()
+            del store
+            self._swap(work)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write the store ({exc})") from exc
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _swap(self, work: Path) -> None:
+        old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            os.replace(self.path, old)
+        os.replace(work, self.path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _distinct_triples(store: ox.Store):
+    seen = set()
+    for quad in store:
+        key = (quad.subject, quad.predicate, quad.object)
+        if key not in seen:
+            seen.add(key)
+            yield quad

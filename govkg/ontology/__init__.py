@@ -1,0 +1,186 @@
+"""The govkg vocabulary: IRIs, the Turtle files, and the mechanism thesaurus as plain Python data.
+
+rdflib is imported inside the functions that need it, so that importing this module (which every
+command does) stays cheap.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from govkg.errors import InputError
+
+GK = "https://w3id.org/govkg/ontology#"
+ID = "https://w3id.org/govkg/id/"
+MECHANISM = "https://w3id.org/govkg/mechanism/"
+CATEGORY = "https://w3id.org/govkg/category/"
+SCHEME = MECHANISM + "scheme"
+VOCABULARY_GRAPH = ID + "graph/vocabulary"
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OA = "http://www.w3.org/ns/oa#"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+
+PREFIXES = {
+    "gk": GK,
+    "m": MECHANISM,
+    "cat": CATEGORY,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "rdf": RDF,
+    "xsd": XSD,
+    "oa": OA,
+    "org": ORG,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "dcterms": DCTERMS,
+}
+
+# Place levels from the broadest to the most specific; the class IRIs are GK + the class name.
+PLACE_LEVELS = {
+    "province": ("Province", 1),
+    "city": ("City", 2),
+    "district": ("District", 3),
+    "county": ("County", 3),
+    "street": ("Street", 4),
+    "town": ("Town", 4),
+    "community": ("Community", 5),
+    "village": ("Village", 5),
+    "estate": ("Estate", 6),
+}
+
+ORGANIZATION_TYPES = {
+    "party-organization": "PartyOrganization",
+    "government": "GovernmentBody",
+    "enterprise": "Enterprise",
+    "property-company": "PropertyCompany",
+    "owners-committee": "OwnersCommittee",
+    "social-organization": "SocialOrganization",
+    "team": "Team",
+}
+
+ONTOLOGY_FILES = ("govkg.ttl", "mechanisms.ttl")
+SHAPES_FILE = "shapes.ttl"
+
+# Characters that quote a name; a label matches with or without them.
+QUOTES = "“”‘’\"'「」『』《》〈〉"
+_KEY_DROP = set(QUOTES) | {" ", "\u3000", "\t"}
+
+
+def label_key(label: str) -> str:
+    """Fold a label for matching: NFKC (full-width to half-width), quotes and spaces dropped,
+    Latin letters lower-cased. `“１＋３＋Ｎ”` and `1+3+n` share the key `1+3+n`."""
+    folded = unicodedata.normalize("NFKC", label)
+    return "".join(ch for ch in folded if ch not in _KEY_DROP).lower()
+
+
+def level_rank(level: str) -> int:
+    """Depth of a place level: 1 (province) to 6 (estate)."""
+    return PLACE_LEVELS[level][1]
+
+
+def ontology_path(name: str) -> Path:
+    return Path(str(resources.files(__package__).joinpath(name)))
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A mechanism of the thesaurus, as extraction needs it: no RDF, just names."""
+
+    iri: str
+    pref_label: str
+    labels: tuple[str, ...]
+    category: str
+    pref_label_en: str = ""
+    candidate: bool = False
+
+
+@dataclass
+class Thesaurus:
+    """All mechanisms with every label, and the index from a label key to its mechanism."""
+
+    mechanisms: dict[str, Mechanism] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+
+    def add(self, mechanism: Mechanism) -> None:
+        self.mechanisms[mechanism.iri] = mechanism
+        for label in mechanism.labels:
+            key = label_key(label)
+            # The first concept to claim a spelling keeps it: a curated thesaurus file comes first.
+            if key:
+                self.by_key.setdefault(key, mechanism.iri)
+
+    def lookup(self, label: str) -> Mechanism | None:
+        iri = self.by_key.get(label_key(label))
+        return self.mechanisms.get(iri) if iri else None
+
+
+def vocabulary_graph(thesaurus_files: tuple[str, ...] = ()):
+    """The ontology and the mechanism thesaurus (shipped, then the user's files) as one rdflib Graph,
+    with a gk:labelKey for every label so that queries can match any spelling."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for name in ONTOLOGY_FILES:
+        graph.parse(ontology_path(name), format="turtle")
+    for path in thesaurus_files:
+        try:
+            graph.parse(path, format="turtle")
+        except FileNotFoundError as exc:
+            raise InputError(f"{path}: thesaurus file not found") from exc
+        except Exception as exc:  # rdflib raises many parser exception types
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(f"{path}: not a valid Turtle thesaurus ({first_line})") from exc
+    skos = rdflib.Namespace(SKOS)
+    label_key_property = rdflib.URIRef(GK + "labelKey")
+    for concept in set(graph.subjects(skos.inScheme, rdflib.URIRef(SCHEME))):
+        for prop in (skos.prefLabel, skos.altLabel, skos.hiddenLabel):
+            for label in graph.objects(concept, prop):
+                graph.add((concept, label_key_property, rdflib.Literal(label_key(str(label)))))
+    return graph
+
+
+@lru_cache(maxsize=8)
+def load_thesaurus(thesaurus_files: tuple[str, ...] = ()) -> Thesaurus:
+    """The mechanism thesaurus as plain data, for extraction."""
+    import rdflib
+
+    graph = vocabulary_graph(thesaurus_files)
+    skos = rdflib.Namespace(SKOS)
+    thesaurus = Thesaurus()
+    concepts = sorted(set(graph.subjects(skos.inScheme, rdflib.URIRef(SCHEME))))
+    for concept in concepts:
+        pref_zh, pref_en = "", ""
+        for label in graph.objects(concept, skos.prefLabel):
+            if label.language == "en":
+                pref_en = str(label)
+            else:
+                pref_zh = str(label)
+        labels = [pref_zh] + sorted(
+            str(label)
+            for prop in (skos.altLabel, skos.hiddenLabel)
+            for label in graph.objects(concept, prop)
+        )
+        category_iri = graph.value(concept, rdflib.URIRef(GK + "category"))
+        category = str(category_iri).removeprefix(CATEGORY) if category_iri else "other"
+        candidate = bool(graph.value(concept, rdflib.URIRef(GK + "candidate")))
+        thesaurus.add(
+            Mechanism(str(concept), pref_zh, tuple(labels), category, pref_en, candidate)
+        )
+    return thesaurus
+
+
+def shapes_graph():
+    import rdflib
+
+    return rdflib.Graph().parse(ontology_path(SHAPES_FILE), format="turtle")

@@ -1,0 +1,166 @@
+"""The SPARQL library (`*.rq` files beside this module) and the code that runs queries safely.
+
+Safety: queries run on a store opened read-only, SPARQL Update is refused before anything runs,
+and parameters are bound as RDF terms (Oxigraph substitutions), never pasted into query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from govkg.errors import QueryError
+from govkg.ontology import label_key
+
+_QUERY_FORM = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    text: str
+
+    @property
+    def header(self) -> str:
+        lines = []
+        for line in self.text.splitlines():
+            if not line.startswith("#"):
+                break
+            lines.append(line.lstrip("#").strip())
+        return "\n".join(lines)
+
+    @property
+    def summary(self) -> str:
+        first = self.header.splitlines()[0] if self.header else ""
+        return first.split(":", 1)[1].strip() if first.startswith(self.name + ":") else first
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    folder = resources.files(__package__)
+    queries = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            queries[name] = NamedQuery(name, entry.read_text(encoding="utf-8"))
+    return queries
+
+
+def resolve_query(query: str) -> NamedQuery:
+    """A query by name (`adoptions`), by path to a .rq file, or as SPARQL text."""
+    queries = named_queries()
+    if query in queries:
+        return queries[query]
+    if query.endswith(".rq"):
+        path = Path(query)
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        try:
+            return NamedQuery(path.stem, path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{query}: query file is not UTF-8 text") from exc
+    if _QUERY_FORM.search(query) or re.search(r"[{}?]", query):
+        return NamedQuery("sparql", query)
+    close = difflib.get_close_matches(query, list(queries), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise QueryError(f"unknown query '{query}'{hint} (govkg query --list shows them all)")
+
+
+def parse_parameters(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not _PARAMETER_NAME.match(name):
+            raise QueryError(f"parameter '{pair}' is not NAME=VALUE")
+        params[name] = value
+    return params
+
+
+def bind_parameters(text: str, params: dict[str, str]) -> str:
+    """The query with a trailing VALUES clause binding each parameter as an RDF string literal to
+    ?NAME, and its folded form to ?NAME_key (what label matching compares against gk:labelKey).
+
+    The literals are written by Oxigraph's own N-Triples serializer, so a value holding quotes,
+    braces or `DROP ALL` stays one string that matches nothing."""
+    import pyoxigraph as ox
+
+    bound: dict[str, str] = {}
+    for name, value in params.items():
+        for variable, literal in ((name, value), (name + "_key", label_key(value))):
+            if re.search(rf"[?$]{re.escape(variable)}\b", text):
+                bound[variable] = str(ox.Literal(literal))
+    if not bound:
+        unknown = ", ".join(sorted(params))
+        if unknown:
+            raise QueryError(f"the query has no parameter called {unknown}")
+        return text
+    variables = " ".join("?" + v for v in bound)
+    values = " ".join(bound.values())
+    return f"{text}\nVALUES ({variables}) {{ ({values}) }}\n"
+
+
+def check_read_only(text: str) -> None:
+    """Refuse SPARQL Update, and report a malformed query in one line with its position."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text)
+        return
+    except SyntaxError as query_error:
+        try:
+            ox.Store().update(text)
+        except SyntaxError:
+            message = str(query_error).splitlines()[0]
+            raise QueryError(f"malformed SPARQL: {message}") from None
+        raise QueryError(
+            "SPARQL Update (INSERT, DELETE, DROP, LOAD, CLEAR ...) is not allowed: govkg query only reads"
+        ) from None
+
+
+def run_query(store, query: str, params: dict[str, str] | None = None):
+    """Run a query (name, .rq path or text) on a GraphStore; returns (columns, rows) for SELECT,
+    where rows are lists of Python values (str, int, float, bool or None)."""
+    named = resolve_query(query)
+    check_read_only(named.text)
+    text = bind_parameters(named.text, params or {})
+    try:
+        columns, result = store.query(text)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed SPARQL: {str(exc).splitlines()[0]}") from exc
+    except (RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {str(exc).splitlines()[0]}") from exc
+    if columns is None:
+        if isinstance(result, bool):
+            return ["answer"], [[result]]
+        return ["subject", "predicate", "object"], [
+            [python_value(t.subject), python_value(t.predicate), python_value(t.object)] for t in result
+        ]
+    return columns, [[python_value(row[c]) for c in columns] for row in result]
+
+
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#integer": int,
+    "http://www.w3.org/2001/XMLSchema#nonNegativeInteger": int,
+    "http://www.w3.org/2001/XMLSchema#decimal": float,
+    "http://www.w3.org/2001/XMLSchema#double": float,
+}
+
+
+def python_value(term):
+    """An Oxigraph term as a plain value: IRIs and strings as str, numbers as numbers."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else ""
+        if datatype in _NUMERIC:
+            number = _NUMERIC[datatype](term.value)
+            return int(number) if isinstance(number, float) and number.is_integer() else number
+        if datatype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
