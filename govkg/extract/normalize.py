@@ -21,6 +21,8 @@ HEADING_MAX = 40  # a line this short with no sentence punctuation reads as a he
 CAPTION_MAX = 60  # a block this short between two halves of a sentence reads as a caption
 COLUMN_LINE_MAX = 24  # median line length at or under this: newspaper columns
 LOOKAHEAD = 5  # how many blocks a sentence broken by captions may skip
+# Characters that seldom open a sentence: a block starting with one carries on a broken sentence.
+NON_INITIAL = set("的地得了着过等和与及或类个项名件次户家之而并且但则所以为是在于")
 BYLINE = re.compile(r"^(■|●|◆|▲|本报记者|本报讯|记者|通讯员|来源[:：])")
 
 
@@ -133,7 +135,7 @@ def _continues(piece: _Piece) -> bool:
     if len(piece.text) > CAPTION_MAX:
         return True
     head = piece.text[:3]
-    return any(ch in PUNCTUATION for ch in head)
+    return any(ch in PUNCTUATION for ch in head) or piece.text[0] in NON_INITIAL or piece.text[0].isdigit()
 
 
 def _mend_broken_sentences(pieces: list[_Piece]) -> list[_Piece]:

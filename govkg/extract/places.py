@@ -79,7 +79,7 @@ NON_NAME_WORDS = {
 }
 MAX_NAME = 8  # characters before the suffix
 ORGANIZATION_AFTER = re.compile(
-    r"^(?:委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
+    r"^(?:委组织部|委宣传部|委统战部|委政法委|委办公室|委社会工作部|委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
     r"委员会|组织部|宣传部|统战部|政法委|[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院))"
 )
 ANONYMISED = re.compile(r"[xX×＊*○□某]")
@@ -151,6 +151,8 @@ def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | N
             first = index
             for j in range(index - 1, -1, -1):
                 if not _extends_name(tokens[j], j == index - 1) or len(prefix) + len(tokens[j].word) > MAX_NAME:
+                    break
+                if _suffix_of(tokens[j].word):
                     break
                 prefix = tokens[j].word + prefix
                 first = j

@@ -62,9 +62,9 @@ def resolve_query(query: str) -> NamedQuery:
             return NamedQuery(path.stem, path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             raise QueryError(f"{query}: query file is not UTF-8 text") from exc
-    if _QUERY_FORM.search(query) or re.search(r"[{}?]", query):
+    if _QUERY_FORM.search(query) or re.search(r"[\s{}?]", query.strip()):
         return NamedQuery("sparql", query)
-    close = difflib.get_close_matches(query, list(queries), n=3, cutoff=0.4)
+    close = difflib.get_close_matches(query, list(queries), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise QueryError(f"unknown query '{query}'{hint} (govkg query --list shows them all)")
 

@@ -1,0 +1,32 @@
+"""Shared fixtures: stores built once per session from the example corpus and the sample corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govkg.graph.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "corpus"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+SHARED_GOLD = ROOT.parent / "shared" / "gold" / "corpus-gold.json"
+
+needs_shared = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("example") / "store"
+    build([EXAMPLES], store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the repo")
+    store = tmp_path_factory.mktemp("sample") / "store"
+    build([SHARED_CORPUS], store)
+    return store

@@ -1,0 +1,115 @@
+"""Extraction steps on small texts written for the tests, and on the sample corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from govkg.extract import extract_document
+from govkg.extract.model import SourceDocument
+from govkg.extract.normalize import normalize, split_articles, split_sentences
+from govkg.extract.segment import segment
+from govkg.ontology import load_thesaurus
+
+from .conftest import SHARED_CORPUS, needs_shared
+
+
+def doc(text: str, name: str = "t.txt") -> SourceDocument:
+    return SourceDocument(name, text, "0" * 64)
+
+
+def adoptions(text: str) -> set[tuple[str, str]]:
+    thesaurus = load_thesaurus()
+    facts = extract_document(doc(text), thesaurus)
+    return {("/".join(a.place.path), thesaurus.mechanisms[a.mechanism].pref_label) for a in facts.adoptions}
+
+
+def test_column_layout_is_joined_and_offsets_point_back():
+    text = "岚州市竹溪区坚持把党建引领\n贯穿城市基层治理全过程，\n推动治理重心下移。\n\n竹溪区推行\n“1+3+N”网格\n力量配备模式。\n\n第三段很短\n第四行也短\n第五行结束。\n\n再来一段\n最后一句。\n"
+    normalized = normalize(doc(text))
+    sentences = [s.text for s in split_sentences(normalized)]
+    assert "竹溪区推行“1+3+N”网格力量配备模式。" in sentences
+    for s in split_sentences(normalized):
+        start, end = normalized.source_span(s.start, s.end)
+        assert text[start:end].replace("\n", "") == s.text
+
+
+def test_caption_between_two_halves_of_a_sentence_is_set_aside():
+    first = "桐溪区健全社区工作事项准入制度，清理各类事项，压减社区证明材料和各类台账报表，全年减少台账"
+    text = first + "\n\n桐溪区网格员走访独居老人。\n\n300余个，切实为基层减负。\n"
+    normalized = normalize(doc(text))
+    sentences = {s.text: s for s in split_sentences(normalized)}
+    assert first + "300余个，切实为基层减负。" in sentences
+    assert sentences["桐溪区网格员走访独居老人。"].kind == "caption"
+
+
+def test_two_articles_in_one_file_each_have_their_place():
+    text = (
+        "湖安省漾川市： 党员服务零距离\n\n■本报记者 林晓\n\n漾川市推动机关党员到社区“双报到”。\n\n"
+        "湖安省漾川市青石县芦花镇： 积分超市\n\n■本报记者 林晓\n\n芦花镇推行“四议两公开”工作法。\n"
+    )
+    thesaurus = load_thesaurus()
+    facts = extract_document(doc(text), thesaurus)
+    assert [a.main_place for a in facts.articles] == [
+        ("湖安省", "漾川市"),
+        ("湖安省", "漾川市", "青石县", "芦花镇"),
+    ]
+    assert [a.title for a in split_articles(normalize(doc(text)), "t")] == [
+        "湖安省漾川市： 党员服务零距离",
+        "湖安省漾川市青石县芦花镇： 积分超市",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("岚州市桐溪区柳岸街道荷塘社区推行“红色物业”。", {("岚州市/桐溪区/柳岸街道/荷塘社区", "红色物业")}),
+        ("桐溪区全面推行１＋３＋Ｎ网格力量配备。", {("桐溪区", "“1+3+N”网格力量配备模式")}),
+        ("桐溪区推行四单一目录，为社区减负。", {("桐溪区", "四清单一目录"), ("桐溪区", "社区减负增效")}),
+        ("某社区推行“红色物业”。", set()),
+        ("xx市推行“四清单一目录”。", set()),
+        ("“红色物业”是指物业服务企业在党组织领导下开展服务。", set()),
+    ],
+    ids=["compound", "full-width", "variant", "anonymised-mou", "anonymised-xx", "general"],
+)
+def test_adoptions_of_short_texts(text, expected):
+    assert adoptions(text) == expected
+
+
+def test_body_named_after_a_place_is_an_organization():
+    thesaurus = load_thesaurus()
+    facts = extract_document(doc("岚州市桐溪区委组织部推动柳岸街道党工委建立党建联席会议制度。"), thesaurus)
+    kinds = {o.name: o.kind for o in facts.organizations}
+    assert kinds == {"桐溪区委组织部": "party-organization", "柳岸街道党工委": "party-organization"}
+    assert {m.place.name for m in facts.place_mentions if m.role == "organization"} == {"桐溪区", "柳岸街道"}
+
+
+def test_thesaurus_names_are_single_jieba_tokens():
+    thesaurus = load_thesaurus()
+    words = [t.word for t in segment("落实1+3+N网格力量，严格四清单一目录和四单一目录", thesaurus)]
+    assert "1+3+N" in words and "四清单一目录" in words and "四单一目录" in words
+
+
+def test_the_three_named_mechanisms_have_their_variants():
+    thesaurus = load_thesaurus()
+    for spelling, pref in [
+        ("“1+X”党建联建", "“1+X”党建联建"),
+        ("区域党建联建", "“1+X”党建联建"),
+        ("1+3+N", "“1+3+N”网格力量配备模式"),
+        ("网格“N”力量", "“1+3+N”网格力量配备模式"),
+        ("四单一目录", "四清单一目录"),
+        ("“四清单一目录”", "四清单一目录"),
+    ]:
+        assert thesaurus.lookup(spelling).pref_label == pref
+
+
+@needs_shared
+def test_evidence_offsets_on_the_sample_corpus():
+    from govkg.extract import extract_file
+
+    for path in sorted(SHARED_CORPUS.glob("*.txt")):
+        facts = extract_file(path)
+        text = path.read_text(encoding="utf-8")
+        for adoption in facts.adoptions:
+            e = adoption.evidence
+            assert text[e.start : e.end].replace("\n", "").replace(" ", "") .startswith(e.text[:5].replace(" ", ""))
+            assert adoption.surface in e.text

@@ -1,0 +1,76 @@
+"""RDF, shapes and the store."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic, to_isomorphic
+
+from govkg.cli import main
+from govkg.extract import extract_document
+from govkg.extract.model import SourceDocument
+from govkg.graph.rdf import document_graph, place_resolver
+from govkg.graph.store import GraphStore
+from govkg.graph.validate import union_graph, validate_graph
+from govkg.ontology import load_thesaurus, vocabulary_graph
+
+from .conftest import ROOT, needs_shared
+
+GOLDEN = ROOT / "tests" / "golden"
+GOLDEN_TEXT = "岚州市桐溪区：网格治理\n\n岚州市桐溪区推行“1+3+N”网格力量配备模式，配备网格员320名。\n"
+
+
+def test_ontology_and_thesaurus_conform():
+    assert validate_graph(vocabulary_graph()) == []
+
+
+def test_example_store_conforms(example_store):
+    assert validate_graph(union_graph(GraphStore(example_store).dataset())) == []
+
+
+@needs_shared
+def test_sample_store_conforms(sample_store):
+    assert validate_graph(union_graph(GraphStore(sample_store).dataset())) == []
+
+
+def test_shapes_catch_a_broken_adoption(example_store):
+    graph = union_graph(GraphStore(example_store).dataset())
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    gk = "https://w3id.org/govkg/ontology#"
+    adoption = next(graph.subjects(RDF.type, URIRef(gk + "Adoption")))
+    graph.remove((adoption, URIRef(gk + "place"), None))
+    violations = validate_graph(graph)
+    assert [v.message for v in violations] == ["an adoption names exactly one place"]
+
+
+def test_document_graph_matches_golden_file():
+    source = SourceDocument("golden.txt", GOLDEN_TEXT, "0" * 64)
+    graph = document_graph(extract_document(source, load_thesaurus()))
+    # Through Turtle and back, so that both sides have the same lexical forms of numbers.
+    graph = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    expected = Graph().parse(GOLDEN / "golden.ttl", format="turtle")
+    assert isomorphic(to_isomorphic(graph), to_isomorphic(expected))
+
+
+def test_place_resolver_joins_a_place_to_its_known_parent_only_when_unique():
+    resolve = place_resolver({("重庆市", "江北区"), ("重庆市", "江北区", "观音桥街道")})
+    assert resolve(("江北区",)) == ("重庆市", "江北区")
+    assert resolve(("观音桥街道", "黄葛社区")) == ("重庆市", "江北区", "观音桥街道", "黄葛社区")
+    ambiguous = place_resolver({("重庆市", "江北区"), ("宁波市", "江北区")})
+    assert ambiguous(("江北区",)) == ("江北区",)
+
+
+@needs_shared
+def test_trace_1_3_n_on_the_sample_corpus(sample_store):
+    result = CliRunner().invoke(main, ["trace", "1+3+N", "--store", str(sample_store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    by_place = {row["place"]: row for row in rows}
+    assert {"巴南区", "李家沱街道"} <= set(by_place)
+    assert by_place["李家沱街道"]["district"] == "巴南区"
+    assert by_place["李家沱街道"]["city"] == "重庆市"
+    assert "1+3+N" in by_place["李家沱街道"]["evidence"]
