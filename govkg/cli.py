@@ -223,5 +223,21 @@ def validate(store_path):
     click.echo(f"{store_path}: conforms to the govkg shapes")
 
 
+@main.command(name="eval")
+@click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A gold annotation in the format of corpus-gold.json.")
+@store_option
+@click.option("--summary", is_flag=True, help="Print only the scores, not the misses and extras.")
+@friendly_errors
+def evaluate(gold_file, store_path, summary):
+    """Score the store's adoptions, outcomes and places against a gold annotation: precision,
+    recall and F1, then every miss and every extra."""
+    from govkg.graph.store import GraphStore
+    from govkg.queries.evaluation import evaluate as score
+    from govkg.queries.evaluation import format_scores, load_gold
+
+    click.echo(format_scores(score(GraphStore(store_path), load_gold(gold_file)), details=not summary))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

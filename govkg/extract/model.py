@@ -156,6 +156,7 @@ class DocumentFacts:
     adoptions: list[Adoption] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    candidates: list = field(default_factory=list)  # govkg.ontology.Mechanism, candidate=True
 
     def evidence(self, sentence: Sentence) -> Evidence:
         start, end = self.normalized.source_span(sentence.start, sentence.end)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from govkg.extract.model import DocumentFacts, Outcome
-from govkg.extract.relate import _places_by_sentence, place_for
+from govkg.extract.relate import _places_by_sentence, places_for
 
 # Units as texts write them, longest first so that 万元 wins over 万 and 人次 over 人.
 UNITS = (
@@ -113,7 +113,8 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             mechanism = in_clause[0].mechanism if in_clause else (
                 next(iter(in_sentence)) if len(in_sentence) == 1 else None
             )
-            place = place_for(sentence.index, start, by_sentence, articles[sentence.article])
+            places = places_for(sentence.index, start, by_sentence, articles[sentence.article], facts.normalized.text)
+            place = places[0] if len(places) == 1 else (places[0] if places else None)
             outcomes.append(
                 Outcome(
                     quantity.value, quantity.unit, indicator_of(local, quantity), quantity.approx,

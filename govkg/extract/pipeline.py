@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from govkg.extract.discover import discover_mechanisms
 from govkg.extract.mechanisms import recognize_mechanisms
 from govkg.extract.model import DocumentFacts, SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
@@ -53,6 +54,14 @@ def step_mechanisms(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
     )
 
 
+def step_discover(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+    found, facts.candidates, replaced = discover_mechanisms(
+        facts.normalized.text, facts.sentences, facts.mechanism_mentions, thesaurus
+    )
+    kept = [m for m in facts.mechanism_mentions if m not in replaced]
+    facts.mechanism_mentions = sorted(kept + found, key=lambda m: m.start)
+
+
 def step_adoptions(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
     facts.adoptions = relate_adoptions(facts)
 
@@ -70,6 +79,7 @@ PIPELINE: tuple[tuple[str, Step], ...] = (
     ("sentences", step_sentences),
     ("places", step_places),
     ("mechanisms", step_mechanisms),
+    ("discover", step_discover),
     ("adoptions", step_adoptions),
     ("organizations", step_organizations),
     ("outcomes", step_outcomes),

@@ -57,7 +57,7 @@ STOP_CHARS = set(
 )
 # jieba part-of-speech flags of words that are never part of a place name.
 STOP_FLAGS = {"v", "vn", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m",
-              "q", "t", "ad", "an", "a", "x", "y", "e", "o", "z", "zg", "f", "b", "l", "i"}
+              "q", "t", "ad", "an", "a", "x", "y", "e", "o", "z", "zg", "b", "l", "i"}
 # Words that often precede a suffix but make a kind of place, not a name (示范小区, 老旧小区).
 NAME_BREAKERS = {
     "示范", "老旧", "现代", "完整", "智慧", "和谐", "文明", "幸福", "美丽", "新型", "城市", "农村",
@@ -74,13 +74,20 @@ NON_NAME_WORDS = {
     "创建", "评选", "命名", "成立", "设立", "建立", "健全", "完善", "提升", "加强", "强化", "优化",
     "更多", "部分", "多个", "各个", "所有", "全部", "其他", "其余", "大量", "一批", "试点", "示范性",
     "口径", "大事", "小事", "难事", "实事", "闲置", "审查", "先进", "优秀", "星级", "五星", "标杆",
+    "之间", "以上", "以下", "以来", "之后", "之前", "之中", "其中", "期间", "方面", "上面", "下面",
+    "前面", "后面", "里面", "外面", "当中", "之内", "以内", "以外", "周围", "附近", "一线", "身边",
     "居住地", "所在地", "属地", "驻地", "宜居", "科技", "兴业", "新篇章", "无物业", "非物业", "物业", "物业公司", "公租房", "租房",
     "老旧", "开放式", "封闭式", "商品房", "保障房", "安置房", "居住", "城市", "城中", "大街",
 }
+NEVER_IN_NAMES = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "x", "y", "e", "o", "t"}
 MAX_NAME = 8  # characters before the suffix
 ORGANIZATION_AFTER = re.compile(
     r"^(?:委组织部|委宣传部|委统战部|委政法委|委办公室|委社会工作部|委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
     r"委员会|组织部|宣传部|统战部|政法委|[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院))"
+)
+ENUMERATED = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5})等\s*(?:\d+|[一二三四五六七八九十两]+)\s*个"
+    r"(社区|街道|村|小区|镇|乡)"
 )
 ANONYMISED = re.compile(r"[xX×＊*○□某]")
 _GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len))
@@ -113,7 +120,11 @@ def _extends_name(token: Token, next_to_suffix: bool) -> bool:
         return word not in STOP_CHARS
     if _suffix_of(word) and token.flag == "ns":
         return False  # a place of its own: the start of a compound
-    return token.flag not in STOP_FLAGS or token.flag == "ns"
+    if token.flag in NEVER_IN_NAMES:
+        return False
+    # jieba tags many names as verbs or adjectives (合建, 忠恕): a rare word may still be a name,
+    # a common one (依托, 深入) may not.
+    return token.flag not in STOP_FLAGS or token.flag == "ns" or token.rare
 
 
 def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
@@ -124,10 +135,12 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     if suffix is None or word in GENERIC_WORDS and word not in SUFFIX_WORDS:
         return None
     own_prefix = word[: -len(suffix)]
+    if own_prefix and own_prefix[-1] in STOP_CHARS:
+        return None  # 进社区, 在村
     if len(own_prefix) > 1 and token.flag != "ns":
         return None  # 住宅区, 示范区: a word, not a name (州市 in 岚 州市 may still end one)
     if len(own_prefix) >= 2:
-        return (index, word) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
+        return (index, word, False) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
     prefix = own_prefix
     first = index
     for j in range(index - 1, -1, -1):
@@ -139,7 +152,18 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
         first = j
     if len(prefix) < 2 or prefix in NAME_BREAKERS or (prefix + suffix) in GENERIC_WORDS or prefix.endswith("地"):
         return None
-    return first, prefix + suffix
+    parts = tokens[first:index]
+    if any(_only_as_rare(t) for t in parts) and not any(t.flag in NAME_FLAGS for t in parts):
+        return first, prefix + suffix, True  # 夯实社区 or 合建社区: needs more evidence
+    return first, prefix + suffix, False
+
+
+NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
+
+
+def _only_as_rare(token: Token) -> bool:
+    """Admitted to a name only because it is rare, though tagged as a verb or adjective."""
+    return len(token.word) > 1 and token.flag in STOP_FLAGS and token.flag != "ns"
 
 
 def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | None:
@@ -157,7 +181,7 @@ def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | N
                 prefix = tokens[j].word + prefix
                 first = j
             if len(prefix) >= 2 and tokens[first].flag == "ns" or len(prefix) >= 2 and first < index - 1:
-                return first, prefix + suffix
+                return first, prefix + suffix, False
     return None
 
 
@@ -172,13 +196,22 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
             glued = hit is not None
         if hit is None:
             continue
-        first, name = hit
+        first, name, weak = hit
         start = sentence.start + tokens[first].start
         end = start + len(name)
         if ANONYMISED.search(name) or any(name.endswith(g) for g in _GENERIC_ENDINGS):
             continue
-        after = fold[end : end + 12]
-        found.append((start, end, name, glued or bool(ORGANIZATION_AFTER.match(after))))
+        organization = glued or bool(ORGANIZATION_AFTER.match(fold[end : end + 12]))
+        if weak and not organization:
+            continue  # a rare verb before 社区 names a place only where a body follows (合建社区党委)
+        found.append((start, end, name, organization))
+    # 平安、和韵等10个社区: names listed before a shared level word are places of that level.
+    for match in ENUMERATED.finditer(fold, sentence.start, sentence.end):
+        offset = match.start(1)
+        for item in match.group(1).split("、"):
+            if not ANONYMISED.search(item) and item not in NON_NAME_WORDS:
+                found.append((offset, offset + len(item), item + match.group(2), False))
+            offset += len(item) + 1
     # A shorter name inside a longer one found at the same end is the same place.
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str, bool]] = []

@@ -15,7 +15,6 @@ from govkg.extract.model import (
     PlaceMention,
 )
 from govkg.extract.places import ORGANIZATION_AFTER
-from govkg.ontology import level_rank
 
 # The word that names a body after its place decides its kind.
 ORGANIZATION_KINDS = (
@@ -29,18 +28,29 @@ ORGANIZATION_KINDS = (
 )
 
 
-def place_for(sentence_index: int, at: int, by_sentence: dict[int, list[PlaceMention]], article: Article) -> Place | None:
-    """The most specific place a sentence names (the nearest before `at` on a tie), else the place
-    the article is about."""
-    named = by_sentence.get(sentence_index, [])
-    if named:
-        best = max(named, key=lambda m: (level_rank(m.place.level), m.start <= at, -abs(m.start - at)))
-        return best.place
+def places_for(
+    sentence_index: int, at: int, by_sentence: dict[int, list[PlaceMention]], article: Article, text: str
+) -> list[Place]:
+    """The places a mention at `at` belongs to: the place named nearest before it in its sentence
+    (with the others of the same list: 平安、和韵等社区), else the place the article is about."""
+    before = [m for m in by_sentence.get(sentence_index, []) if m.end <= at]
+    if before:
+        group = [before[-1]]
+        for m in reversed(before[:-1]):
+            between = text[m.end : group[-1].start]
+            if m.place.level == group[-1].place.level and between.strip() in LIST_SEPARATORS:
+                group.append(m)
+            else:
+                break
+        return [m.place for m in reversed(group)]
     if article.main_place:
         from govkg.extract.places import level_of
 
-        return Place(article.main_place, level_of(article.main_place[-1]))
-    return None
+        return [Place(article.main_place, level_of(article.main_place[-1]))]
+    return []
+
+
+LIST_SEPARATORS = {"、", "和", "与", "及", "以及", ""}
 
 
 def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
@@ -49,13 +59,13 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
     by_sentence = _places_by_sentence(facts.place_mentions)
     articles = {a.index: a for a in facts.articles}
     grouped: dict[tuple[tuple[str, ...], str], list[tuple[MechanismMention, Place, bool]]] = defaultdict(list)
+    text = facts.normalized.text
     for mention in facts.mechanism_mentions:
         sentence = facts.sentences[mention.sentence]
-        place = place_for(mention.sentence, mention.start, by_sentence, articles[sentence.article])
-        if place is None:
-            continue  # a mechanism explained in general, with no place to use it
-        named_here = any(m.place == place for m in by_sentence.get(mention.sentence, []))
-        grouped[(place.path, mention.mechanism)].append((mention, place, named_here))
+        # No place means a mechanism explained in general, with no place to use it.
+        for place in places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text):
+            named_here = any(m.place == place for m in by_sentence.get(mention.sentence, []))
+            grouped[(place.path, mention.mechanism)].append((mention, place, named_here))
     adoptions = []
     for (_, mechanism), items in grouped.items():
         ranked = sorted(

@@ -11,6 +11,7 @@ from govkg.ontology import Thesaurus, label_key
 
 # jieba's own tokenizer only keeps these characters inside one word; a label with others
 # (quotes, 、, ·) cannot be a single token and is found by the thesaurus matcher instead.
+RARE_WORD = 300  # dictionary frequency under which a word counts as rare
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 
 
@@ -19,6 +20,7 @@ class Token:
     word: str
     start: int
     flag: str
+    rare: bool = False  # in jieba's dictionary but seldom seen there (as names are)
 
     @property
     def end(self) -> int:
@@ -54,10 +56,11 @@ def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
 def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
     """Tokens of `text` with their offsets and jieba part-of-speech flags."""
     tokenizer = _tokenizer(domain_words(thesaurus))
+    frequency = tokenizer.tokenizer.FREQ
     tokens = []
     position = 0
     for pair in tokenizer.cut(text, HMM=True):
-        tokens.append(Token(pair.word, position, pair.flag))
+        tokens.append(Token(pair.word, position, pair.flag, 0 < frequency.get(pair.word, 0) < RARE_WORD))
         position += len(pair.word)
     return tokens
 

@@ -10,12 +10,24 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from govkg.extract.model import DocumentFacts, Evidence, Place
-from govkg.ontology import GK, ID, OA, ORGANIZATION_TYPES, PLACE_LEVELS, SCHEMA
+from govkg.ontology import (
+    CATEGORY,
+    GK,
+    ID,
+    OA,
+    ORGANIZATION_TYPES,
+    PLACE_LEVELS,
+    SCHEMA,
+    SCHEME,
+    SKOS,
+    label_key,
+)
 
 GKNS = Namespace(GK)
 OANS = Namespace(OA)
 SCHEMANS = Namespace(SCHEMA)
 ORGNS = Namespace("http://www.w3.org/ns/org#")
+SKOSNS = Namespace(SKOS)
 
 PathResolver = Callable[[tuple[str, ...]], tuple[str, ...]]
 
@@ -82,6 +94,18 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
 
     for p in facts.places:
         place(p)
+
+    for candidate in facts.candidates:
+        concept = URIRef(candidate.iri)
+        graph.add((concept, RDF.type, SKOSNS.Concept))
+        graph.add((concept, SKOSNS.inScheme, URIRef(SCHEME)))
+        graph.add((concept, SKOSNS.prefLabel, Literal(candidate.pref_label, lang="zh")))
+        graph.add((concept, GKNS.candidate, Literal(True)))
+        graph.add((concept, GKNS.category, URIRef(CATEGORY + candidate.category)))
+        for label in candidate.labels:
+            if label != candidate.pref_label:
+                graph.add((concept, SKOSNS.altLabel, Literal(label, lang="zh")))
+            graph.add((concept, GKNS.labelKey, Literal(label_key(label))))
 
     for adoption in facts.adoptions:
         path = resolve(adoption.place.path)

@@ -1,0 +1,137 @@
+"""Scoring a store's answers against a gold annotation (the format of corpus-gold.json).
+
+Adoptions match on document, most specific place and mechanism, where a mechanism matches when
+any of its labels is any label the gold gives it. Outcomes match on document, value and unit (each
+gold outcome at most once). Places match on name and level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govkg.errors import InputError
+from govkg.ontology import label_key
+from govkg.queries import run_query
+
+MECHANISM_LABELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?pref ?label WHERE {
+  ?m skos:inScheme <https://w3id.org/govkg/mechanism/scheme> ; skos:prefLabel ?pref .
+  FILTER (lang(?pref) = "zh")
+  { ?m skos:prefLabel ?label } UNION { ?m skos:altLabel ?label } UNION { ?m skos:hiddenLabel ?label }
+}
+"""
+
+
+@dataclass
+class Score:
+    name: str
+    predicted: int = 0
+    gold: int = 0
+    matched_predicted: int = 0
+    matched_gold: int = 0
+    misses: list = field(default_factory=list)
+    extras: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched_predicted / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def load_gold(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such gold file") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a JSON gold file ({exc})") from exc
+    for key in ("mechanisms", "adoptions"):
+        if key not in gold:
+            raise InputError(f"{path}: gold file has no '{key}' list")
+    return gold
+
+
+def evaluate(store, gold: dict) -> list[Score]:
+    return [score_adoptions(store, gold), score_outcomes(store, gold), score_places(store, gold)]
+
+
+def score_adoptions(store, gold: dict) -> Score:
+    gold_keys = {
+        m["id"]: {label_key(x) for x in [m["name"], *m.get("aliases", [])]} for m in gold["mechanisms"]
+    }
+    _, label_rows = store.query(MECHANISM_LABELS)
+    keys_of: dict[str, set[str]] = {}
+    for row in label_rows:
+        keys_of.setdefault(row["pref"].value, set()).add(label_key(row["label"].value))
+    columns, rows = run_query(store, "adoptions")
+    predicted = {(r[0], r[1], r[3]) for r in rows}
+    wanted = {(a["doc"], a["place"], a["mechanism"]) for a in gold["adoptions"]}
+    score = Score("adoptions", len(predicted), len(wanted))
+
+    def matches(p, g) -> bool:
+        return p[0] == g[0] and p[1] == g[1] and bool(keys_of.get(p[2], {label_key(p[2])}) & gold_keys.get(g[2], set()))
+
+    by_doc_place: dict[tuple, list] = {}
+    for g in wanted:
+        by_doc_place.setdefault(g[:2], []).append(g)
+    matched_gold = set()
+    for p in sorted(predicted):
+        hits = [g for g in by_doc_place.get(p[:2], []) if matches(p, g)]
+        if hits:
+            score.matched_predicted += 1
+            matched_gold.update(hits)
+        else:
+            score.extras.append(p)
+    score.matched_gold = len(matched_gold)
+    score.misses = sorted(wanted - matched_gold)
+    return score
+
+
+def score_outcomes(store, gold: dict) -> Score:
+    _, rows = run_query(store, "outcomes")
+    predicted = Counter((r[0], float(r[4]), r[5]) for r in rows)
+    wanted = Counter((o["doc"], float(o["value"]), o["unit"]) for o in gold.get("outcomes", []))
+    common = predicted & wanted
+    score = Score("outcomes", sum(predicted.values()), sum(wanted.values()))
+    score.matched_predicted = score.matched_gold = sum(common.values())
+    score.misses = sorted((wanted - common).elements())
+    score.extras = sorted((predicted - common).elements())
+    return score
+
+
+def score_places(store, gold: dict) -> Score:
+    _, rows = run_query(store, "places")
+    predicted = {(r[0], r[1]) for r in rows}
+    wanted = {(p["name"], p["level"]) for p in gold.get("places", [])}
+    score = Score("places", len(predicted), len(wanted))
+    score.matched_predicted = score.matched_gold = len(predicted & wanted)
+    score.misses = sorted(wanted - predicted)
+    score.extras = sorted(predicted - wanted)
+    return score
+
+
+def format_scores(scores: list[Score], details: bool = True) -> str:
+    lines = [f"{'':10}  {'precision':>9}  {'recall':>6}  {'F1':>5}  {'predicted':>9}  {'gold':>5}"]
+    for s in scores:
+        lines.append(
+            f"{s.name:10}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.predicted:9d}  {s.gold:5d}"
+        )
+    if details:
+        for s in scores:
+            for kind, items in (("missed", s.misses), ("extra", s.extras)):
+                for item in items:
+                    lines.append(f"{s.name} {kind}: " + " | ".join(str(x) for x in item))
+    return "\n".join(lines)
