@@ -223,6 +223,23 @@ def validate(store_path):
     click.echo(f"{store_path}: conforms to the govkg shapes")
 
 
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@friendly_errors
+def candidates(store_path, fmt):
+    """List the mechanisms discovered in the texts that no thesaurus has yet, with how often they
+    occur and an example sentence. To curate one, describe it as a SKOS concept in a Turtle file
+    and build again with --thesaurus FILE.ttl."""
+    from govkg.graph.store import GraphStore
+    from govkg.queries import run_query
+    from govkg.queries.formatting import format_results
+
+    columns, rows = run_query(GraphStore(store_path), "candidates")
+    click.echo(format_results(columns, rows, fmt))
+
+
 @main.command(name="eval")
 @click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A gold annotation in the format of corpus-gold.json.")

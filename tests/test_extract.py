@@ -113,3 +113,50 @@ def test_evidence_offsets_on_the_sample_corpus():
             e = adoption.evidence
             assert text[e.start : e.end].replace("\n", "").replace(" ", "") .startswith(e.text[:5].replace(" ", ""))
             assert adoption.surface in e.text
+
+
+def discovered(text: str) -> set[tuple[str, str, bool]]:
+    """(place, mechanism label, is a candidate) of each adoption."""
+    thesaurus = load_thesaurus()
+    facts = extract_document(doc(text), thesaurus)
+    names = {c.iri: c.pref_label for c in facts.candidates}
+    return {
+        (
+            a.place.name,
+            names.get(a.mechanism) or thesaurus.mechanisms[a.mechanism].pref_label,
+            a.mechanism in names,
+        )
+        for a in facts.adoptions
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("桐溪区建立“一核多元”共治机制。", {("桐溪区", "“一核多元”共治机制", True)}),
+        ("桐溪区推行“1+5+N”，成效明显。", {("桐溪区", "“1+5+N”", True)}),
+        ("桐溪区开展“三进三帮”，走访群众。", {("桐溪区", "“三进三帮”", True)}),
+        ("桐溪区创建红管家、邻里帮等治理品牌。", {("桐溪区", "红管家", True), ("桐溪区", "邻里帮", True)}),
+        ("桐溪区推行社区吹哨、部门报到，问题当天解决。", {("桐溪区", "网格吹哨、部门报到", False)}),
+        ("桐溪区推行居民点单、社区派单、党员接单。", {("桐溪区", "群众点单、社区派单、党员接单", False)}),
+        ("柳岸街道打造“6+1”网格任务清单。", {("柳岸街道", "网格任务清单", False)}),
+        ("桐溪区打通服务群众“最后一米”。", set()),
+        ("桐溪区吹响党建“集结号”，新生开学报到。", set()),
+        ("桐溪区细化“吹哨”事项清单。", set()),
+        ("桐溪区开通“12345”热线平台。", set()),
+        ("建立“一核多元”共治机制是基层治理的方向。", set()),
+        ("xx市推行“1+5+N”。", set()),
+    ],
+    ids=["cue", "formula", "numbered", "listed", "slogan-pair", "order-dispatch", "known-variant",
+         "figure", "metaphor", "short-core", "phone-number", "general", "anonymised"],
+)
+def test_discovery(text, expected):
+    assert discovered(text) == expected
+
+
+def test_discovered_core_quoted_again_is_the_same_candidate():
+    thesaurus = load_thesaurus()
+    facts = extract_document(doc("桐溪区建立“一核多元”共治机制。“一核多元”让居民有了主心骨。"), thesaurus)
+    assert len(facts.candidates) == 1
+    assert set(facts.candidates[0].labels) == {"“一核多元”共治机制", "“一核多元”"}
+    assert {m.mechanism for m in facts.mechanism_mentions} == {facts.candidates[0].iri}

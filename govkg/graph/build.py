@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from rdflib import Literal, URIRef
+
+from govkg import __version__
 from govkg.extract import extract_document, find_sources, read_source
 from govkg.graph.rdf import document_graph, document_graph_iri, place_resolver
 from govkg.graph.store import BuildReport, GraphStore
-from govkg.ontology import load_thesaurus, vocabulary_graph
+from govkg.ontology import (
+    GK,
+    ONTOLOGY_FILES,
+    VOCABULARY_GRAPH,
+    load_thesaurus,
+    ontology_path,
+    vocabulary_graph,
+)
 
 
 def build(
@@ -23,7 +34,10 @@ def build(
     vocabulary = vocabulary_graph(thesaurus_files)
     thesaurus = load_thesaurus(thesaurus_files)
     store = GraphStore(store_path)
-    stored = store.document_hashes()
+    fingerprint = vocabulary_fingerprint(thesaurus_files)
+    vocabulary.add((URIRef(VOCABULARY_GRAPH), URIRef(GK + "sha256"), Literal(fingerprint)))
+    # Another thesaurus or another govkg version extracts other facts: then every file is redone.
+    stored = store.document_hashes() if store.vocabulary_hash() == fingerprint else {}
     changed = [s for s in sources if stored.get(s.name) != s.sha256]
     facts = [extract_document(source, thesaurus) for source in changed]
     resolve = place_resolver(store.place_paths() | {p.path for f in facts for p in f.places})
@@ -35,3 +49,11 @@ def build(
         for f in facts
     ]
     return store.write(vocabulary, documents)
+
+
+def vocabulary_fingerprint(thesaurus_files: tuple[str, ...]) -> str:
+    """A hash of what decides the facts besides the texts: govkg's version and every thesaurus."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in [ontology_path(name) for name in ONTOLOGY_FILES] + [Path(f) for f in thesaurus_files]:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()

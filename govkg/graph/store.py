@@ -157,6 +157,15 @@ class GraphStore:
         )
         return {row["name"].value: row["hash"].value for row in rows}
 
+    def vocabulary_hash(self) -> str | None:
+        """The hash of the thesaurus and extractor that built the store (see graph.build)."""
+        if not self.exists():
+            return None
+        _, rows = self.query(
+            f"SELECT ?hash WHERE {{ GRAPH <{VOCABULARY_GRAPH}> {{ <{VOCABULARY_GRAPH}> <{GK}sha256> ?hash }} }}"
+        )
+        return rows[0]["hash"].value if rows else None
+
     def place_paths(self) -> set[tuple[str, ...]]:
         """Every place of the store as its path of names."""
         if not self.exists():
@@ -180,9 +189,8 @@ class GraphStore:
     def write(self, vocabulary, documents: Iterable[tuple[str, str, str, object]], *, remove: Iterable[str] = ()) -> BuildReport:
         """Replace the vocabulary graph and the named graph of each document, atomically.
 
-        `documents` holds (file name, content hash, graph IRI, rdflib graph); a document whose hash
-        is already stored is left as it is, so building twice changes nothing."""
-        stored = self.document_hashes()
+        `documents` holds (file name, content hash, graph IRI, rdflib graph); a document given with
+        no graph is left as it is, so building twice changes nothing."""
         report = BuildReport()
         with self._transaction() as store:
             store.remove_graph(ox.NamedNode(VOCABULARY_GRAPH)) if store.contains_named_graph(
@@ -192,8 +200,8 @@ class GraphStore:
             for graph_iri in remove:
                 if store.contains_named_graph(ox.NamedNode(graph_iri)):
                     store.remove_graph(ox.NamedNode(graph_iri))
-            for name, sha, graph_iri, graph in documents:
-                if stored.get(name) == sha:
+            for name, _sha, graph_iri, graph in documents:
+                if graph is None:
                     report.unchanged.append(name)
                     continue
                 node = ox.NamedNode(graph_iri)
