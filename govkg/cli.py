@@ -240,6 +240,37 @@ def candidates(store_path, fmt):
     click.echo(format_results(columns, rows, fmt))
 
 
+@main.command()
+@store_option
+@click.option("--mechanism", help="Only the outcomes tied to this mechanism (any spelling).")
+@click.option("--place", help="Only the outcomes of this place and the places within it.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@friendly_errors
+def outcomes(store_path, mechanism, place, fmt):
+    """Show the numbers the texts report (value, unit, what they count), by place and mechanism.
+
+    Totals add values only where both the indicator and the unit are the same."""
+    from govkg.graph.store import GraphStore
+    from govkg.queries.formatting import format_results
+    from govkg.queries.outcome_table import COLUMNS, TOTAL_COLUMNS, outcome_table
+
+    rows, totals = outcome_table(GraphStore(store_path), mechanism=mechanism, place=place)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(
+            {"outcomes": [dict(zip(COLUMNS, r, strict=True)) for r in rows],
+             "totals": [dict(zip(TOTAL_COLUMNS, t, strict=True)) for t in totals]},
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    click.echo(format_results(COLUMNS, rows, fmt))
+    if totals and fmt == "table":
+        click.echo("\nTotals (same indicator and unit only):")
+        click.echo(format_results(TOTAL_COLUMNS, totals, fmt))
+
+
 @main.command(name="eval")
 @click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A gold annotation in the format of corpus-gold.json.")

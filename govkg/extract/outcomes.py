@@ -4,70 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from govkg.extract.model import DocumentFacts, Outcome
+from govkg.extract.quantities import UNITS, Quantity, parse_quantities
 from govkg.extract.relate import _places_by_sentence, places_for
 
-# Units as texts write them, longest first so that 万元 wins over 万 and 人次 over 人.
-UNITS = (
-    "平方公里", "平方米", "万元/年", "亿元", "万元", "元", "人次", "场次", "个", "人", "名", "件", "户",
-    "家", "支", "项", "次", "场", "类", "处", "套", "起", "种", "所", "条", "批", "栋", "间", "座",
-    "台", "位", "组", "册", "本", "%",
-)
-_NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
-_BEFORE = r"(?P<pre>超过|超|近|约|逾|达|共|累计)?"
-_MULTIPLIER = r"(?P<mult>万|亿)?"
-_AFTER = r"(?P<post>余|多)?"
-_UNIT = "(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + ")"
-QUANTITY = re.compile(_BEFORE + _NUMBER + _MULTIPLIER + _AFTER + _UNIT + r"(?P<tail>以上|左右|以下)?")
-APPROX_BEFORE = {"超过", "超", "近", "约", "逾"}
-APPROX_AFTER = {"余", "多", "以上", "左右"}
-# What may not precede a counted number: ordinals, formula names, codes.
-NOT_COUNTS_BEFORE = re.compile(r"(第|每|\+|-|—|号|No\.?)$")
-NOT_COUNTS_AFTER = re.compile(r"^(年|月|日|号|\+|届|级|岁|点)")
 INDICATOR_STOP = "，。、；：！？,;:!?（）()“”‘’《》"
+UNIT_CHARS = {u for u in UNITS if len(u) == 1}
+YEAR = re.compile(r"(20\d{2}|19\d{2})年")
+QUOTED = re.compile(r"[“‘「][^”’」]{0,30}[”’」]")
 
 
-@dataclass(frozen=True)
-class Quantity:
-    value: float
-    unit: str
-    approx: bool
-    start: int
-    end: int
-
-
-def parse_quantities(fold: str) -> list[Quantity]:
-    """Numbers with units in a folded sentence; money keeps its unit (3000余万元 is 3000 万元)."""
-    out = []
-    for match in QUANTITY.finditer(fold):
-        before = fold[: match.start("num")]
-        after = fold[match.end() :]
-        if NOT_COUNTS_BEFORE.search(before) or (not match.group("unit") and NOT_COUNTS_AFTER.match(after)):
-            continue
-        value = float(match.group("num"))
-        unit = match.group("unit")
-        multiplier = match.group("mult")
-        if multiplier and unit in ("万元", "亿元"):
-            pass
-        elif multiplier == "万":
-            value *= 10_000
-        elif multiplier == "亿":
-            value *= 100_000_000
-        if multiplier == "万" and unit == "元":
-            unit = "万元"
-            value /= 10_000
-        approx = (
-            match.group("pre") in APPROX_BEFORE
-            or match.group("post") in APPROX_AFTER
-            or match.group("tail") in APPROX_AFTER
-        )
-        out.append(Quantity(value, unit, bool(approx), match.start(), match.end()))
-    return out
-
-
-def indicator_of(fold: str, quantity: Quantity) -> str:
+def indicator_of(fold: str, quantity: Quantity) -> str:  # noqa: D401
     """The words counted: the noun after the number (23个基层治理指挥中心), else the words before it
     in the same clause (解决问题1200余个)."""
     after = ""
@@ -82,25 +30,36 @@ def indicator_of(fold: str, quantity: Quantity) -> str:
         if ch in INDICATOR_STOP or ch.isdigit():
             break
         before = ch + before
+    # 86个社区配备网格力量3200名: what stands before this number starts after the last one's unit.
+    before = before.lstrip("".join(UNIT_CHARS) + "余多万亿")
     return before[-12:] or after[:12] or quantity.unit
 
 
 def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
+    """Outcomes of a document: each quantity with its indicator, the place and the mechanism its
+    clause ties it to, and the year its sentence states; a figure repeated (a closing list of
+    figures) is kept once."""
     by_sentence = _places_by_sentence(facts.place_mentions)
     articles = {a.index: a for a in facts.articles}
     mechanisms_in = defaultdict(list)
     for mention in facts.mechanism_mentions:
         mechanisms_in[mention.sentence].append(mention)
     fold = facts.normalized.fold
-    outcomes = []
+    figures: list[tuple[Outcome, str, str]] = []
     for sentence in facts.sentences:
         if sentence.kind not in ("body", "caption"):
             continue
         local = fold[sentence.start : sentence.end]
+        quoted = [m.span() for m in QUOTED.finditer(local)]
         for quantity in parse_quantities(local):
             start = sentence.start + quantity.start
-            if any(m.start <= start < m.end for m in mechanisms_in[sentence.index]):
-                continue  # a number inside a mechanism's name
+            number_text = local[quantity.start : quantity.end]
+            if any(a <= quantity.start < b for a, b in quoted):
+                continue  # inside a quoted name: “四个一”, “1+3+N”
+            if not any(ch.isdigit() for ch in number_text) and any(
+                m.start <= start < m.end for m in mechanisms_in[sentence.index]
+            ):
+                continue  # 三张清单: a number that is part of a mechanism's name
             clause_start = max(local.rfind(ch, 0, quantity.start) for ch in "，,；;") + 1
             clause_end = min(
                 [i for i in (local.find(ch, quantity.end) for ch in "，,；;") if i >= 0] or [len(local)]
@@ -114,13 +73,28 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
                 next(iter(in_sentence)) if len(in_sentence) == 1 else None
             )
             places = places_for(sentence.index, start, by_sentence, articles[sentence.article], facts.normalized.text)
-            place = places[0] if len(places) == 1 else (places[0] if places else None)
-            outcomes.append(
-                Outcome(
-                    quantity.value, quantity.unit, indicator_of(local, quantity), quantity.approx,
-                    facts.normalized.text[start : sentence.start + quantity.end], place, mechanism,
-                    facts.evidence(sentence),
-                    start=start,
-                )
+            years = [m for m in YEAR.finditer(local) if m.end() <= quantity.start]
+            indicator = indicator_of(local, quantity)
+            for mention in sorted(by_sentence.get(sentence.index, []), key=lambda m: -len(m.surface)):
+                # 桐溪区常住人口: the place is a column of its own, the indicator is 常住人口.
+                if indicator.startswith(mention.surface) and len(indicator) > len(mention.surface):
+                    indicator = indicator[len(mention.surface) :]
+            outcome = Outcome(
+                quantity.value, quantity.unit, indicator, quantity.approx,
+                facts.normalized.text[start : sentence.start + quantity.end],
+                places[0] if places else None, mechanism, facts.evidence(sentence),
+                period=years[-1].group(1) if years else None, start=start,
             )
-    return outcomes
+            figure = (outcome, local[max(0, quantity.start - 2) : quantity.start], local[quantity.end : quantity.end + 2])
+            if not any(_same_figure(figure, other) for other in figures):
+                figures.append(figure)
+    return [figure[0] for figure in figures]
+
+
+def _same_figure(a: tuple, b: tuple) -> bool:
+    """The same figure stated twice (a closing list of figures): same value and unit, in another
+    sentence, with the same two characters before or after it. Percentages recur too often."""
+    (oa, before_a, after_a), (ob, before_b, after_b) = a, b
+    if (oa.value, oa.unit) != (ob.value, ob.unit) or oa.evidence == ob.evidence or oa.unit == "%":
+        return False
+    return before_a == before_b or after_a == after_b

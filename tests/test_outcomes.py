@@ -1,0 +1,121 @@
+"""The number parser (table-driven), outcome extraction and the outcomes command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.extract import extract_document
+from govkg.extract.model import SourceDocument
+from govkg.extract.normalize import fold_char
+from govkg.extract.quantities import chinese_number, parse_quantities
+from govkg.ontology import load_thesaurus
+
+
+def quantities(text: str) -> list[tuple[float, str, bool]]:
+    folded = "".join(fold_char(ch) for ch in text)
+    return [(q.value, q.unit, q.approx) for q in parse_quantities(folded)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("配备1.2万余名网格力量", [(12000, "名", True)]),
+        ("服务近万人次", [(10000, "人次", True)]),
+        ("培训三百余名骨干", [(300, "名", True)]),
+        ("群众满意度98.5%以上", [(98.5, "%", True)]),
+        ("每个网格配备1—2名网格员", [(1, "名", False), (2, "名", False)]),
+        ("按照300—500户标准划分网格", [(300, "户", False), (500, "户", False)]),
+        ("整合建设资金3000余万元", [(3000, "万元", True)]),
+        ("实现收入14万元/年", [(14, "万元/年", False)]),
+        ("新增就业超4.7万人", [(47000, "人", True)]),
+        ("网格颗粒度保持400户左右", [(400, "户", True)]),
+        ("覆盖率不低于90%", [(90, "%", True)]),
+        ("约2.6万名居民", [(26000, "名", True)]),
+        ("面积达１２０平方公里", [(120, "平方公里", False)]),
+        ("解决问题1200余个、化解矛盾36件", [(1200, "个", True), (36, "件", False)]),
+        ("两千多名党员", [(2000, "名", True)]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_quantities(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每月1次集中学习",
+        "机关党员每周至少1天深入基层",
+        "第一批试点社区",
+        "第3批名单",
+        "推行“1+3+N”模式",
+        "金融城3号楼宇",
+        "拨打12345热线",
+        "区委十三届八次全会",
+        "2024年3月15日召开会议",
+        "一个平台、两张清单",
+        "从四个方面推进",
+        "困人事故零发生",
+        "按照4个步骤推进",
+    ],
+)
+def test_not_quantities(text):
+    assert quantities(text) == []
+
+
+@pytest.mark.parametrize("text, value", [("三百", 300), ("两万五千", 25000), ("万", 10000), ("十三", 13), ("一百二十", 120)])
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+def test_outcomes_link_place_mechanism_and_year():
+    text = "2024年，桐溪区柳岸街道深化“1+X”党建联建，解决问题1200余个。桐溪区常住人口20万余人。\n"
+    facts = extract_document(SourceDocument("t.txt", text, "0" * 64), load_thesaurus())
+    got = {(o.place.name, o.value, o.unit, o.approx, o.indicator, o.period, bool(o.mechanism)) for o in facts.outcomes}
+    assert got == {
+        ("柳岸街道", 1200, "个", True, "解决问题", "2024", True),
+        ("桐溪区", 200000, "人", True, "常住人口", None, False),
+    }
+
+
+def test_a_figure_repeated_in_a_closing_list_counts_once():
+    text = "桐溪区优选480人组建突击队。\n\n◎优选480人组建12支突击队；\n\n◎走访480户群众。\n"
+    facts = extract_document(SourceDocument("t.txt", text, "0" * 64), load_thesaurus())
+    assert sorted((o.value, o.unit) for o in facts.outcomes) == [(12, "支"), (480, "人"), (480, "户")]
+
+
+def test_outcomes_command_filters_and_totals(example_store):
+    runner = CliRunner()
+    result = runner.invoke(main, ["outcomes", "--store", str(example_store), "--mechanism", "“1+3+N”", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted((r["place"], r["value"], r["unit"]) for r in data["outcomes"]) == [
+        ("桐溪区", 86, "个"), ("桐溪区", 3200, "名"), ("竹溪区", 412, "个"),
+    ]
+    # 86 个 社区 and 412 个 网格 share a unit but not an indicator, 3200 名 neither: nothing adds up.
+    assert data["totals"] == []
+
+    result = runner.invoke(main, ["outcomes", "--store", str(example_store), "--place", "湖安省", "--format", "json"])
+    places = {r["place"] for r in json.loads(result.output)["outcomes"]}
+    assert places == {"漾川市", "白鹭村"}
+
+
+def test_outcomes_totals_add_only_like_to_like(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("桐溪区解决问题1200余个。竹溪区解决问题300个。竹溪区解决问题50件。\n", encoding="utf-8")
+    store = tmp_path / "s"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--store", str(store)]).exit_code == 0
+    data = json.loads(runner.invoke(main, ["outcomes", "--store", str(store), "--format", "json"]).output)
+    assert data["totals"] == [{"indicator": "解决问题", "unit": "个", "outcomes": 2, "total": 1500, "approx": True}]
+
+
+def test_outcomes_unknown_mechanism(example_store):
+    result = CliRunner().invoke(main, ["outcomes", "--store", str(example_store), "--mechanism", "没有"])
+    assert result.exit_code == 1
+    assert result.output == "Error: no mechanism called '没有' in this store\n"
