@@ -271,6 +271,52 @@ def outcomes(store_path, mechanism, place, fmt):
         click.echo(format_results(TOTAL_COLUMNS, totals, fmt))
 
 
+@main.command()
+@store_option
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1 to listen on.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update too (read-only by default).")
+@friendly_errors
+def serve(store_path, port, writable):
+    """Serve the store over the SPARQL 1.1 protocol at http://127.0.0.1:PORT/query (Oxigraph server).
+
+    Stop it with Ctrl-C. All graphs are queried as one by default."""
+    import subprocess
+
+    from govkg.graph.remote import serve_command
+    from govkg.graph.store import GraphStore
+
+    store = GraphStore(store_path)
+    if not store.exists():
+        raise store._missing()
+    click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query ({'read-write' if writable else 'read-only'}); Ctrl-C stops it", err=True)
+    try:
+        completed = subprocess.run(serve_command(store_path, port, writable), check=False)
+    except KeyboardInterrupt:
+        return
+    if completed.returncode not in (0, -2, 130):
+        raise click.ClickException(f"the oxigraph server stopped with status {completed.returncode}")
+
+
+@main.command()
+@store_option
+@click.option("--endpoint", required=True,
+              help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+                   "http://localhost:3030/DATASET/data (Fuseki).")
+@click.option("--user", help="User name, for servers that need a login.")
+@click.option("--password", help="Password, with --user.", envvar="GOVKG_PASSWORD")
+@friendly_errors
+def push(store_path, endpoint, user, password):
+    """Upload the store to a SPARQL server, one named graph per document.
+
+    Each graph is replaced (HTTP PUT), so pushing again updates and never duplicates."""
+    from govkg.graph.remote import push as push_store
+    from govkg.graph.store import GraphStore
+
+    report = push_store(GraphStore(store_path), endpoint, user, password)
+    click.echo(f"{endpoint}: {report.graphs} graphs, {report.triples} triples pushed")
+
+
 @main.command(name="eval")
 @click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A gold annotation in the format of corpus-gold.json.")

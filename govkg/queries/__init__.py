@@ -16,6 +16,7 @@ from govkg.errors import QueryError
 from govkg.ontology import label_key
 
 _QUERY_FORM = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -80,7 +81,7 @@ def parse_parameters(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 
 def bind_parameters(text: str, params: dict[str, str]) -> str:
-    """The query with a trailing VALUES clause binding each parameter as an RDF string literal to
+    """The query with a VALUES clause binding each parameter as an RDF string literal to
     ?NAME, and its folded form to ?NAME_key (what label matching compares against gk:labelKey).
 
     The literals are written by Oxigraph's own N-Triples serializer, so a value holding quotes,
@@ -99,7 +100,12 @@ def bind_parameters(text: str, params: dict[str, str]) -> str:
         return text
     variables = " ".join("?" + v for v in bound)
     values = " ".join(bound.values())
-    return f"{text}\nVALUES ({variables}) {{ ({values}) }}\n"
+    clause = f"VALUES ({variables}) {{ ({values}) }}"
+    # At the head of every group graph pattern (sub-queries included), so that FILTERs see them.
+    bound_text, count = _WHERE.subn(lambda m: f"{m.group(0)}\n  {clause}\n", text)
+    if not count:
+        raise QueryError("parameters need a query with a WHERE { ... } clause")
+    return bound_text
 
 
 def check_read_only(text: str) -> None:
