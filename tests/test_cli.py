@@ -123,7 +123,7 @@ def test_query_with_hostile_parameter_matches_nothing(runner, example_store):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("adoptoins", "unknown query 'adoptoins'; did you mean adoptions? (govkg query --list shows them all)"),
+        ("adoptoins", "unknown query 'adoptoins'; did you mean adoptions, co-adoption? (govkg query --list shows them all)"),
         ("SELECT ?x WHERE { ?x ", "malformed SPARQL: error at 1:22: expected one of"),
         ("DROP ALL", "SPARQL Update (INSERT, DELETE, DROP, LOAD, CLEAR ...) is not allowed: govkg query only reads"),
         ("nowhere.rq", "nowhere.rq: no such query file"),
