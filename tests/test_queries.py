@@ -96,5 +96,6 @@ def test_unknown_parameter_is_reported(example_store):
 def test_table_aligns_wide_characters():
     table = format_table(["place", "n"], [["巴南区", 1], ["x", 22]]).splitlines()
     # The second column starts at the same screen column on every line (巴南区 is 6 columns wide).
-    starts = [display_width(line[: line.rindex(cell)]) for line, cell in zip(table[:4], ["n", "-", "1", "22"], strict=True)]
-    assert starts == [8, 8, 8, 8]
+    lines = [table[0], table[2], table[3]]
+    starts = [display_width(line[: line.rindex(cell)]) for line, cell in zip(lines, ["n", "1", "22"], strict=True)]
+    assert starts == [8, 8, 8]
