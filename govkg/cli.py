@@ -19,7 +19,8 @@ def store_option(func):
         default=DEFAULT_STORE,
         show_default=True,
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of the knowledge-graph store (an embedded Oxigraph database).",
+        help="Folder of the knowledge-graph store (an embedded Oxigraph database), or 'memory' for a "
+        "store that lives only as long as the process.",
     )(func)
 
 
@@ -89,7 +90,7 @@ def query(query, store_path, params, fmt, list_queries, help_query):
     """Run a SPARQL query: the NAME of a query of the library, a path to a .rq file, or SPARQL text.
 
     Queries only read: SPARQL Update is refused."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.queries import named_queries, parse_parameters, resolve_query, run_query
     from govkg.queries.formatting import format_results
 
@@ -104,7 +105,7 @@ def query(query, store_path, params, fmt, list_queries, help_query):
     if help_query:
         click.echo(resolve_query(query).header)
         return
-    columns, rows = run_query(GraphStore(store_path), query, parse_parameters(params))
+    columns, rows = run_query(open_store(store_path), query, parse_parameters(params))
     click.echo(format_results(columns, rows, fmt))
 
 
@@ -117,11 +118,11 @@ def query(query, store_path, params, fmt, list_queries, help_query):
 def trace(mechanism, store_path, fmt):
     """Show every place that uses MECHANISM (any label or variant: 1+3+N, “1+3+N”, 四单一目录),
     with its district and city and the evidence sentence."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.queries import run_query
     from govkg.queries.formatting import format_results
 
-    columns, rows = run_query(GraphStore(store_path), "trace", {"mechanism": mechanism})
+    columns, rows = run_query(open_store(store_path), "trace", {"mechanism": mechanism})
     if not rows:
         raise click.ClickException(f"no place in {store_path} uses a mechanism called '{mechanism}'")
     if fmt != "table":
@@ -147,13 +148,13 @@ def trace(mechanism, store_path, fmt):
 def view(store_path, mechanism, place, show_all, output):
     """Write an interactive HTML view of the graph that opens in any browser, offline."""
     from govkg.graph.analysis import adoption_graph
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.graph.views import render_view
 
     chosen = [x for x in (mechanism, place, show_all or None) if x]
     if len(chosen) != 1:
         raise click.UsageError("choose exactly one of --mechanism M, --place P or --all")
-    graph = adoption_graph(GraphStore(store_path), mechanism=mechanism, place=place)
+    graph = adoption_graph(open_store(store_path), mechanism=mechanism, place=place)
     title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
     places = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "place")
     mechanisms = graph.number_of_nodes() - places
@@ -172,9 +173,9 @@ def view(store_path, mechanism, place, show_all, output):
 @friendly_errors
 def export(store_path, fmt, output):
     """Write the whole store as RDF."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
 
-    data = GraphStore(store_path).dump(fmt)
+    data = open_store(store_path).dump(fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -192,7 +193,7 @@ def export(store_path, fmt, output):
 def import_(file, store_path, fmt):
     """Load an RDF file (for example one made by govkg export) into the store."""
     from govkg.errors import InputError
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
 
     extensions = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
     fmt = fmt or extensions.get(file.suffix.lower())
@@ -201,7 +202,7 @@ def import_(file, store_path, fmt):
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     try:
-        count = GraphStore(store_path).load(file.read_bytes(), fmt)
+        count = open_store(store_path).load(file.read_bytes(), fmt)
     except GovkgError as exc:
         raise InputError(f"{file}: {exc}") from exc
     click.echo(f"{store_path}: {count} quads in the store after importing {file}")
@@ -212,10 +213,10 @@ def import_(file, store_path, fmt):
 @friendly_errors
 def validate(store_path):
     """Check the store against the govkg SHACL shapes and list every violation in plain words."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.graph.validate import union_graph, validate_graph
 
-    violations = validate_graph(union_graph(GraphStore(store_path).dataset()))
+    violations = validate_graph(union_graph(open_store(store_path).dataset()))
     if violations:
         for violation in violations:
             click.echo(str(violation))
@@ -232,11 +233,11 @@ def candidates(store_path, fmt):
     """List the mechanisms discovered in the texts that no thesaurus has yet, with how often they
     occur and an example sentence. To curate one, describe it as a SKOS concept in a Turtle file
     and build again with --thesaurus FILE.ttl."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.queries import run_query
     from govkg.queries.formatting import format_results
 
-    columns, rows = run_query(GraphStore(store_path), "candidates")
+    columns, rows = run_query(open_store(store_path), "candidates")
     click.echo(format_results(columns, rows, fmt))
 
 
@@ -251,11 +252,11 @@ def outcomes(store_path, mechanism, place, fmt):
     """Show the numbers the texts report (value, unit, what they count), by place and mechanism.
 
     Totals add values only where both the indicator and the unit are the same."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.queries.formatting import format_results
     from govkg.queries.outcome_table import COLUMNS, TOTAL_COLUMNS, outcome_table
 
-    rows, totals = outcome_table(GraphStore(store_path), mechanism=mechanism, place=place)
+    rows, totals = outcome_table(open_store(store_path), mechanism=mechanism, place=place)
     if fmt == "json":
         import json
 
@@ -284,9 +285,11 @@ def serve(store_path, port, writable):
     import subprocess
 
     from govkg.graph.remote import serve_command
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
 
-    store = GraphStore(store_path)
+    store = open_store(store_path)
+    if str(store_path) == "memory":
+        raise click.UsageError("serve needs a store on disk: build one with --store FOLDER")
     if not store.exists():
         raise store._missing()
     click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query ({'read-write' if writable else 'read-only'}); Ctrl-C stops it", err=True)
@@ -311,9 +314,9 @@ def push(store_path, endpoint, user, password):
 
     Each graph is replaced (HTTP PUT), so pushing again updates and never duplicates."""
     from govkg.graph.remote import push as push_store
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
 
-    report = push_store(GraphStore(store_path), endpoint, user, password)
+    report = push_store(open_store(store_path), endpoint, user, password)
     click.echo(f"{endpoint}: {report.graphs} graphs, {report.triples} triples pushed")
 
 
@@ -326,11 +329,11 @@ def push(store_path, endpoint, user, password):
 def evaluate(gold_file, store_path, summary):
     """Score the store's adoptions, outcomes and places against a gold annotation: precision,
     recall and F1, then every miss and every extra."""
-    from govkg.graph.store import GraphStore
+    from govkg.graph.store import open_store
     from govkg.queries.evaluation import evaluate as score
     from govkg.queries.evaluation import format_scores, load_gold
 
-    click.echo(format_scores(score(GraphStore(store_path), load_gold(gold_file)), details=not summary))
+    click.echo(format_scores(score(open_store(store_path), load_gold(gold_file)), details=not summary))
 
 
 if __name__ == "__main__":  # pragma: no cover

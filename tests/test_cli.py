@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from govkg.cli import main
 from govkg.graph.store import GraphStore
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture
@@ -217,3 +217,25 @@ def test_view_needs_exactly_one_selection(runner, tmp_path, example_store):
     result = runner.invoke(main, ["view", "--store", str(example_store), "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 2
     assert "choose exactly one of --mechanism M, --place P or --all" in result.output
+
+
+def test_memory_store_works_for_every_command(runner, tmp_path):
+    from govkg.graph import store as store_module
+
+    store_module._memory_store = None
+    assert "3 added" in runner.invoke(main, ["build", str(EXAMPLES), "--store", "memory"]).output
+    assert runner.invoke(main, ["validate", "--store", "memory"]).output == "memory: conforms to the govkg shapes\n"
+    trace = runner.invoke(main, ["trace", "1+3+N", "--store", "memory", "--format", "json"])
+    assert {r["place"] for r in json.loads(trace.output)} == {"桐溪区", "竹溪区"}
+    for args in (["query", "adoptions"], ["candidates"], ["outcomes"], ["view", "--all", "-o", str(tmp_path / "v.html")],
+                 ["export", "--format", "nquads", "-o", str(tmp_path / "g.nq")]):
+        result = runner.invoke(main, [*args, "--store", "memory"])
+        assert result.exit_code == 0, (args, result.output)
+    assert runner.invoke(main, ["import", str(tmp_path / "g.nq"), "--store", "memory"]).exit_code == 0
+    assert not (tmp_path / "memory").exists() and not (ROOT / "memory").exists()
+    served = runner.invoke(main, ["serve", "--store", "memory"])
+    assert served.exit_code == 2 and "serve needs a store on disk" in served.output
+    # Notebook users get an rdflib Dataset.
+    dataset = store_module.open_store("memory").dataset()
+    assert sum(len(g) for g in dataset.graphs()) > 1000
+    store_module._memory_store = None

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from govkg import __version__
 from govkg.extract import extract_document, find_sources, read_source
 from govkg.graph.rdf import document_graph, document_graph_iri, place_resolver
-from govkg.graph.store import BuildReport, GraphStore
+from govkg.graph.store import BuildReport, open_store
 from govkg.ontology import (
     GK,
     ONTOLOGY_FILES,
@@ -33,7 +33,7 @@ def build(
     sources = [read_source(path) for path in find_sources(paths)]
     vocabulary = vocabulary_graph(thesaurus_files)
     thesaurus = load_thesaurus(thesaurus_files)
-    store = GraphStore(store_path)
+    store = open_store(store_path)
     fingerprint = vocabulary_fingerprint(thesaurus_files)
     vocabulary.add((URIRef(VOCABULARY_GRAPH), URIRef(GK + "sha256"), Literal(fingerprint)))
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.

@@ -269,3 +269,42 @@ def _distinct_triples(store: ox.Store):
         if key not in seen:
             seen.add(key)
             yield quad
+
+
+class MemoryStore(GraphStore):
+    """A store in memory, for small work and notebooks. Queries still run in Oxigraph; the rdflib
+    view of it is `dataset()`. One lives per process, so `--store memory` commands run in one
+    process (a notebook, a script, CliRunner) share it."""
+
+    def __init__(self):
+        self.path = Path("memory")
+        self._store = ox.Store()
+
+    def exists(self) -> bool:
+        return True
+
+    @contextmanager
+    def reading(self):
+        yield self._store
+
+    @contextmanager
+    def _transaction(self):
+        # The work happens on a copy that replaces the store only when complete, as on disk.
+        work = ox.Store()
+        work.extend(list(self._store))
+        yield work
+        self._store = work
+
+
+MEMORY = "memory"
+_memory_store: MemoryStore | None = None
+
+
+def open_store(location: str | os.PathLike) -> GraphStore:
+    """The store at a folder, or the process's in-memory store for the name `memory`."""
+    global _memory_store
+    if str(location) == MEMORY:
+        if _memory_store is None:
+            _memory_store = MemoryStore()
+        return _memory_store
+    return GraphStore(location)
