@@ -27,7 +27,7 @@ demo: install
 	@echo "HTML views written: build/view-1+3+N.html build/view-all.html (open them in a browser, no network needed)"
 
 test: install-test
-	$(BIN)/ruff check govkg tests
+	$(BIN)/ruff check govkg tests bench
 	$(BIN)/python -m pytest
 
 clean:

@@ -86,6 +86,7 @@ class GraphStore:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
+        self._reader: ox.Store | None = None
 
     def exists(self) -> bool:
         return self.path.is_dir() and _is_oxigraph_dir(self.path)
@@ -102,14 +103,13 @@ class GraphStore:
         """The store opened read-only: nothing done through it can change the files."""
         if not self.exists():
             raise self._missing()
-        try:
-            store = ox.Store.read_only(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
-        try:
-            yield store
-        finally:
-            del store
+        if self._reader is None:
+            # Opened once and kept: opening the database costs more than most queries.
+            try:
+                self._reader = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        yield self._reader
 
     def query(self, sparql: str, substitutions: dict | None = None):
         # `substitutions` must name variables of the SELECT projection (an Oxigraph rule).
@@ -254,6 +254,7 @@ class GraphStore:
             shutil.rmtree(work, ignore_errors=True)
 
     def _swap(self, work: Path) -> None:
+        self._reader = None  # it would go on reading the replaced files
         old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)
         if self.path.exists():
@@ -278,6 +279,7 @@ class MemoryStore(GraphStore):
 
     def __init__(self):
         self.path = Path("memory")
+        self._reader = None
         self._store = ox.Store()
 
     def exists(self) -> bool:
