@@ -142,46 +142,95 @@ def trace(mechanism, store_path, fmt):
 @click.option("--mechanism", help="Show the places that use this mechanism (any spelling).")
 @click.option("--place", help="Show this place, the places within it and their mechanisms.")
 @click.option("--all", "show_all", is_flag=True, help="Show every adoption in the store.")
+@click.option("--bipartite", is_flag=True, help="Show places and mechanisms only, places rolled up to --level.")
+@click.option("--level", type=click.Choice(["province", "city", "district", "street", "community"]),
+              default="district", show_default=True, help="With --bipartite: the level places are rolled up to.")
+@click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(10),
+              help="Larger graphs are cut down to their best connected nodes (the page says so).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write.")
 @friendly_errors
-def view(store_path, mechanism, place, show_all, output):
-    """Write an interactive HTML view of the graph that opens in any browser, offline."""
-    from govkg.graph.analysis import adoption_graph
+def view(store_path, mechanism, place, show_all, bipartite, level, max_nodes, output):
+    """Write an interactive HTML view of the graph that opens in any browser, offline.
+
+    Hover or click a node or an edge for its details; an adoption shows its evidence sentence
+    and document. Search and filter by kind, level and category on the page."""
+    from govkg.graph.analysis import adoption_graph, place_mechanism_graph
     from govkg.graph.store import open_store
     from govkg.graph.views import render_view
 
-    chosen = [x for x in (mechanism, place, show_all or None) if x]
+    chosen = [x for x in (mechanism, place, show_all or None, bipartite or None) if x]
     if len(chosen) != 1:
-        raise click.UsageError("choose exactly one of --mechanism M, --place P or --all")
-    graph = adoption_graph(open_store(store_path), mechanism=mechanism, place=place)
-    title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
+        raise click.UsageError("choose exactly one of --mechanism M, --place P, --all or --bipartite")
+    store = open_store(store_path)
+    if bipartite:
+        graph = place_mechanism_graph(store, level)
+        title = f"地点–机制 places and mechanisms, by {level}"
+    else:
+        graph = adoption_graph(store, mechanism=mechanism, place=place)
+        title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
     places = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "place")
     mechanisms = graph.number_of_nodes() - places
     adoptions = sum(1 for *_, d in graph.edges(data=True) if d["kind"] == "adoption")
-    summary = f"{places} places, {mechanisms} mechanisms, {adoptions} place–mechanism links. Hover an edge for its evidence."
-    _output(render_view(graph, title, summary), output)
+    summary = f"{places} places, {mechanisms} mechanisms, {adoptions} place–mechanism links. Hover or click an edge for its evidence."
+    _output(render_view(graph, title, summary, max_nodes=max_nodes), output)
     click.echo(f"{output}: {summary}")
 
 
 @main.command(name="export")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]), default="trig",
-              show_default=True, help="RDF format; trig, nquads and jsonld keep one named graph per document.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld", "graphml", "gexf"]),
+              default="trig", show_default=True,
+              help="RDF (trig, nquads and jsonld keep one named graph per document), or graphml/gexf "
+                   "for Gephi and Cytoscape.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: print).")
 @friendly_errors
 def export(store_path, fmt, output):
-    """Write the whole store as RDF."""
+    """Write the whole store as RDF, or its graph of places, mechanisms, organizations and
+    outcomes as GraphML or GEXF."""
     from govkg.graph.store import open_store
 
-    data = open_store(store_path).dump(fmt)
+    if fmt in ("graphml", "gexf"):
+        from govkg.graph.analysis import knowledge_graph, network_file
+
+        data = network_file(knowledge_graph(open_store(store_path)), fmt)
+    else:
+        data = open_store(store_path).dump(fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
         click.echo(f"{output}: written ({fmt})")
+
+
+@main.command()
+@store_option
+@click.option("--level", type=click.Choice(["province", "city", "district", "street", "community"]),
+              help="Roll places up to this level before comparing them (e.g. district).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="Rows per list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@friendly_errors
+def analyze(store_path, level, top, fmt):
+    """Mechanisms by reach (distinct places), the most similar pairs of places (Jaccard of their
+    mechanisms), clusters of mechanisms used together, and the most connected organizations."""
+    from govkg.graph.analysis import analysis_report
+    from govkg.graph.store import open_store
+    from govkg.queries.formatting import format_results
+
+    report = analysis_report(open_store(store_path), level=level, top=top)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(
+            {name: [dict(zip(columns, row, strict=True)) for row in rows] for name, (columns, rows) in report.items()},
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    for index, (name, (columns, rows)) in enumerate(report.items()):
+        click.echo(("\n" if index else "") + (f"# {name}" if fmt == "csv" else f"{name}:"))
+        click.echo(format_results(columns, rows, fmt))
 
 
 @main.command(name="import")

@@ -216,7 +216,7 @@ def test_view_writes_offline_html(runner, tmp_path, example_store):
 def test_view_needs_exactly_one_selection(runner, tmp_path, example_store):
     result = runner.invoke(main, ["view", "--store", str(example_store), "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 2
-    assert "choose exactly one of --mechanism M, --place P or --all" in result.output
+    assert "choose exactly one of --mechanism M, --place P, --all or --bipartite" in result.output
 
 
 def test_memory_store_works_for_every_command(runner, tmp_path):

@@ -102,3 +102,176 @@ def adoption_graph(store, mechanism: str | None = None, place: str | None = None
         evidence.append((row["doc"].value, row["evidence"].value))
         graph.add_edge(place_iri, mechanism_iri, kind="adoption", evidence=evidence)
     return graph
+
+
+KG_EDGES = _PREFIXES + """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?s ?kind ?o WHERE {
+  { ?s gk:parentPlace ?o . BIND ("within" AS ?kind) }
+  UNION { ?a a gk:Adoption ; gk:place ?s ; gk:mechanism ?o . BIND ("uses" AS ?kind) }
+  UNION { ?s gk:locatedIn ?o . BIND ("located_in" AS ?kind) }
+  UNION { ?s gk:takesPartIn ?o . BIND ("takes_part_in" AS ?kind) }
+  UNION { ?s a gk:Outcome ; gk:place ?o . BIND ("outcome_of" AS ?kind) }
+  UNION { ?s a gk:Outcome ; gk:mechanism ?o . BIND ("outcome_for" AS ?kind) }
+}
+"""
+KG_NODES = _PREFIXES + """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?node ?kind ?label ?detail WHERE {
+  {
+    ?node a ?c ; rdfs:label ?label . ?c rdfs:subClassOf gk:Place ; skos:notation ?detail .
+    BIND ("place" AS ?kind)
+  } UNION {
+    ?node skos:inScheme <https://w3id.org/govkg/mechanism/scheme> ; skos:prefLabel ?label ; gk:category ?cat .
+    FILTER (lang(?label) = "zh") ?cat skos:notation ?detail . BIND ("mechanism" AS ?kind)
+  } UNION {
+    ?node gk:locatedIn|gk:takesPartIn ?any ; rdfs:label ?label ; a ?oc .
+    BIND ("organization" AS ?kind) BIND (REPLACE(STR(?oc), "^.*[#/]", "") AS ?detail)
+  } UNION {
+    ?node a gk:Outcome ; schema:value ?v ; schema:unitText ?u ; gk:indicator ?i .
+    BIND ("outcome" AS ?kind) BIND (CONCAT(STR(?i), " ", STR(?v), STR(?u)) AS ?label) BIND (STR(?u) AS ?detail)
+  }
+}
+"""
+
+
+def knowledge_graph(store) -> nx.MultiDiGraph:
+    """The graph of places, mechanisms, organizations and outcomes, with `kind`, `label` and
+    `level`/`category`/`type`/`unit` (as `detail`) on every node and `kind` on every edge."""
+    graph = nx.MultiDiGraph()
+    _, nodes = store.query(KG_NODES)
+    for row in nodes:
+        node = row["node"].value
+        if node not in graph:
+            graph.add_node(node, kind=row["kind"].value, label=row["label"].value, detail=row["detail"].value)
+    _, edges = store.query(KG_EDGES)
+    for row in edges:
+        source, target = row["s"].value, row["o"].value
+        if source in graph and target in graph:
+            graph.add_edge(source, target, kind=row["kind"].value)
+    return graph
+
+
+LEVEL_RANK = {"province": 1, "city": 2, "district": 3, "county": 3, "street": 4, "town": 4,
+              "community": 5, "village": 5, "estate": 6}
+
+
+def place_mechanism_graph(store, level: str | None = None) -> nx.Graph:
+    """The bipartite graph of places and the mechanisms they use (edge weight: adoptions).
+
+    With `level`, each place is replaced by its ancestor at that depth (a community's district for
+    level=district); places broader than the level are left out."""
+    adoptions = adoption_graph(store)
+    bipartite = nx.Graph()
+    rank = LEVEL_RANK[level] if level else None
+    for place, mechanism, data in adoptions.edges(data=True):
+        if data["kind"] != "adoption":
+            continue
+        target = place
+        if rank is not None:
+            target = _ancestor_at(adoptions, place, rank)
+            if target is None:
+                continue
+        attrs = adoptions.nodes[target]
+        bipartite.add_node(target, kind="place", label=attrs["label"], level=attrs["level"], bipartite=0)
+        m = adoptions.nodes[mechanism]
+        bipartite.add_node(mechanism, kind="mechanism", label=m["label"], category=m["category"], bipartite=1)
+        weight = bipartite.edges[target, mechanism]["weight"] + 1 if bipartite.has_edge(target, mechanism) else 1
+        evidence = (bipartite.edges[target, mechanism]["evidence"] if bipartite.has_edge(target, mechanism) else []) + data["evidence"]
+        bipartite.add_edge(target, mechanism, kind="adoption", weight=weight, evidence=evidence)
+    return bipartite
+
+
+def _ancestor_at(graph: nx.DiGraph, place: str, rank: int) -> str | None:
+    node, seen = place, set()
+    while node is not None and node not in seen:
+        seen.add(node)
+        level_rank = LEVEL_RANK.get(graph.nodes[node].get("level"), 0)
+        if level_rank == rank or (rank == 3 and graph.nodes[node].get("level") in ("district", "county")):
+            return node
+        if level_rank < rank:
+            return None
+        node = next((t for _, t, d in graph.out_edges(node, data=True) if d["kind"] == "within"), None)
+    return None
+
+
+def mechanisms_by_reach(bipartite: nx.Graph) -> list[tuple[str, int]]:
+    """Mechanisms with the number of distinct places using them, widest first."""
+    reach = [
+        (data["label"], bipartite.degree(node))
+        for node, data in bipartite.nodes(data=True) if data["kind"] == "mechanism"
+    ]
+    return sorted(reach, key=lambda item: (-item[1], item[0]))
+
+
+def similar_places(bipartite: nx.Graph, top: int = 20) -> list[tuple[str, str, float, int]]:
+    """Place pairs by the Jaccard similarity of their mechanism sets, with the count they share."""
+    places = sorted(n for n, d in bipartite.nodes(data=True) if d["kind"] == "place")
+    sets = {p: set(bipartite.neighbors(p)) for p in places}
+    pairs = []
+    for i, a in enumerate(places):
+        for b in places[i + 1 :]:
+            shared = sets[a] & sets[b]
+            if shared:
+                jaccard = len(shared) / len(sets[a] | sets[b])
+                pairs.append((bipartite.nodes[a]["label"], bipartite.nodes[b]["label"], round(jaccard, 3), len(shared)))
+    return sorted(pairs, key=lambda p: (-p[2], -p[3], p[0], p[1]))[:top]
+
+
+def coadoption_graph(bipartite: nx.Graph) -> nx.Graph:
+    """Mechanisms joined when the same places use both; weight: how many places."""
+    mechanisms = [n for n, d in bipartite.nodes(data=True) if d["kind"] == "mechanism"]
+    return nx.bipartite.weighted_projected_graph(bipartite, mechanisms)
+
+
+def mechanism_clusters(bipartite: nx.Graph) -> list[list[str]]:
+    """Groups of mechanisms often used together (greedy modularity communities of the
+    co-adoption graph); mechanisms used alone form no cluster."""
+    projected = coadoption_graph(bipartite)
+    projected.remove_nodes_from([n for n in list(projected) if projected.degree(n) == 0])
+    if projected.number_of_edges() == 0:
+        return []
+    communities = nx.community.greedy_modularity_communities(projected, weight="weight")
+    clusters = [sorted(bipartite.nodes[n]["label"] for n in c) for c in communities if len(c) > 1]
+    return sorted(clusters, key=lambda c: (-len(c), c))
+
+
+def central_organizations(graph: nx.MultiDiGraph, top: int = 20) -> list[tuple[str, str, int]]:
+    """Organizations by how many places and mechanisms they are linked to."""
+    rows = [
+        (data["label"], data["detail"], graph.degree(node))
+        for node, data in graph.nodes(data=True) if data["kind"] == "organization"
+    ]
+    return sorted(rows, key=lambda r: (-r[2], r[0]))[:top]
+
+
+def analysis_report(store, level: str | None = None, top: int = 20) -> dict[str, tuple[list[str], list[list]]]:
+    """The four lists of `govkg analyze`, each as (columns, rows)."""
+    bipartite = place_mechanism_graph(store, level)
+    graph = knowledge_graph(store)
+    clusters = mechanism_clusters(bipartite)
+    return {
+        "mechanisms by reach": (["mechanism", "places"], [list(r) for r in mechanisms_by_reach(bipartite)[:top]]),
+        "similar places": (["place_a", "place_b", "jaccard", "shared"], [list(r) for r in similar_places(bipartite, top)]),
+        "mechanism clusters": (
+            ["cluster", "size", "mechanisms"],
+            [[i + 1, len(c), " | ".join(c)] for i, c in enumerate(clusters[:top])],
+        ),
+        "central organizations": (["organization", "type", "links"], [list(r) for r in central_organizations(graph, top)]),
+    }
+
+
+def network_file(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+    """The graph as GraphML or GEXF (for Gephi, Cytoscape)."""
+    import io
+
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(graph, buffer, encoding="utf-8")
+    else:
+        raise ValueError(fmt)
+    return buffer.getvalue()

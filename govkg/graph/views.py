@@ -1,15 +1,18 @@
-"""Interactive HTML views (pyvis / vis-network) that work with no network at all.
+"""Interactive HTML views that work with no network at all.
 
-pyvis's `in_line` mode inlines vis-network but still links Bootstrap from a CDN; the view does not
-need Bootstrap, so those tags are removed. Every text that came from a document reaches the page
-only as JSON inside the script (Jinja's tojson escapes <, > and &), and vis-network shows a string
-title as text, never as markup.
+pyvis builds the network (nodes, edges, vis-network options); the page around it is govkg's own,
+because pyvis's template links Bootstrap and tom-select from CDNs even in its `in_line` mode. The
+vis-network script and style that pyvis ships are inlined. Every text that came from a document
+reaches the page only as JSON inside a script, with <, > and & escaped, and is shown with
+`textContent` or as a vis-network string title (plain text), never as markup.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+from importlib import resources
 
 import networkx as nx
 
@@ -23,60 +26,248 @@ CATEGORY_COLORS = {
     "service-platform": "#238b45", "organization": "#6a51a3", "participation": "#ce1256",
     "incentive": "#e7298a", "digital": "#41ab5d", "other": "#969696",
 }
+KIND_SHAPES = {"place": "dot", "mechanism": "diamond", "organization": "square", "outcome": "triangle"}
+KIND_NAMES = {"place": "地点 place", "mechanism": "机制 mechanism", "organization": "组织 organization",
+              "outcome": "成效 outcome"}
 FONT_STACK = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-_REMOTE_TAG = re.compile(r"<(link|script)\b[^>]*(href|src)=\"https?://[^\"]*\"[^>]*>(\s*</script>)?", re.I)
+PHYSICS_LIMIT = 300  # above this many nodes the layout is computed in Python and physics is off
+MAX_NODES = 5000
 
 
-def _node_title(data: dict) -> str:
-    if data["kind"] == "place":
-        return f"{data['label']}\n地点 place · {data['level']}"
-    return f"{data['label']}\n机制 mechanism · {data.get('category', 'other')}"
+def _vis_asset(name: str) -> str:
+    folder = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+    return folder.joinpath(name).read_text(encoding="utf-8")
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside <script>: no </script>, no <!--, no line separators."""
+    text = json.dumps(value, ensure_ascii=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _node_style(data: dict) -> tuple[str, str, str]:
+    """(colour, shape, facet) of a node: places by level, mechanisms by category."""
+    kind = data.get("kind", "place")
+    if kind == "place":
+        facet = data.get("level", "place")
+        return PLACE_COLORS.get(facet, "#9ecae1"), KIND_SHAPES[kind], facet
+    if kind == "mechanism":
+        facet = data.get("category", "other")
+        return CATEGORY_COLORS.get(facet, "#969696"), KIND_SHAPES[kind], facet
+    return "#737373", KIND_SHAPES.get(kind, "dot"), data.get("detail", kind)
+
+
+def _node_title(data: dict, facet: str) -> str:
+    return f"{data['label']}\n{KIND_NAMES.get(data.get('kind'), data.get('kind'))} · {facet}"
 
 
 def _edge_title(data: dict) -> str:
-    lines = []
-    for doc, sentence in data.get("evidence", []):
-        lines.append(f"{sentence}\n— {doc}")
-    return "\n\n".join(lines)
+    if data.get("kind") == "within":
+        return "位于 within"
+    parts = [f"{sentence}\n— {doc}" for doc, sentence in data.get("evidence", [])]
+    return "\n\n".join(parts)
 
 
-def render_view(graph: nx.DiGraph, title: str, summary: str = "") -> str:
-    """The graph as one self-contained HTML page."""
+def _cut_down(graph: nx.Graph, max_nodes: int) -> nx.Graph:
+    """Keep the best connected nodes (and the places above them) when a graph is too large."""
+    keep = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))[:max_nodes]
+    return graph.subgraph(keep).copy()
+
+
+def _layout(graph: nx.Graph, hubs: int = 200) -> dict:
+    """Positions computed once in Python, in pixels. A force layout of thousands of nodes takes
+    minutes, so only the best connected nodes (the hubs: mechanisms, districts) get one; every
+    other node sits on a small ring around the hubs it links to, which takes linear time."""
+    import math
+
+    undirected = graph.to_undirected(as_view=True)
+    ranked = sorted(undirected.nodes, key=lambda n: (-undirected.degree(n), str(n)))
+    hub_set = set(ranked[:hubs])
+    core = nx.spring_layout(undirected.subgraph(hub_set), seed=7, iterations=60)
+    spread = 40 * (graph.number_of_nodes() ** 0.5)
+    positions = {n: (float(x) * spread, float(y) * spread) for n, (x, y) in core.items()}
+    pending = [n for n in ranked if n not in positions]
+    crowd: dict = {}
+    for _ in range(3):  # nodes two or three steps from a hub are placed in later rounds
+        later = []
+        for node in pending:
+            anchors = [positions[m] for m in undirected.neighbors(node) if m in positions]
+            if not anchors:
+                later.append(node)
+                continue
+            cx = sum(a[0] for a in anchors) / len(anchors)
+            cy = sum(a[1] for a in anchors) / len(anchors)
+            key = (round(cx), round(cy))
+            k = crowd[key] = crowd.get(key, 0) + 1
+            radius, angle = 30 + 6 * math.sqrt(k), k * 2.39996  # golden-angle spiral
+            positions[node] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+        pending = later
+    for k, node in enumerate(pending):  # not linked to anything placed: an outer ring
+        angle = 2 * math.pi * k / max(len(pending), 1)
+        positions[node] = (1.3 * spread * math.cos(angle), 1.3 * spread * math.sin(angle))
+    return positions
+
+
+def render_view(graph: nx.Graph, title: str, summary: str = "", max_nodes: int = MAX_NODES,
+                more_hint: str = "") -> str:
+    """The graph as one self-contained HTML page (see the module docstring)."""
     from pyvis.network import Network
 
-    network = Network(
-        height="80vh", width="100%", directed=True, cdn_resources="in_line", heading=""
-    )
+    total = graph.number_of_nodes()
+    note = ""
+    if total > max_nodes:
+        graph = _cut_down(graph, max_nodes)
+        note = (f"This view shows the {max_nodes} best connected of {total} nodes. "
+                f"{more_hint or 'Narrow it with --mechanism or --place, or raise --max-nodes.'}")
+    large = graph.number_of_nodes() > PHYSICS_LIMIT
+    positions = _layout(graph) if large else {}
+    network = Network(height="78vh", width="100%", directed=graph.is_directed(), cdn_resources="remote")
+    degrees = dict(graph.degree())
     for node, data in graph.nodes(data=True):
-        if data["kind"] == "place":
-            color, shape = PLACE_COLORS.get(data.get("level"), "#9ecae1"), "dot"
-        else:
-            color, shape = CATEGORY_COLORS.get(data.get("category"), "#969696"), "diamond"
-        size = 12 + 3 * min(graph.degree(node), 10)
-        network.add_node(node, label=data["label"], title=_node_title(data), color=color, shape=shape, size=size)
+        color, shape, facet = _node_style(data)
+        options = {
+            "label": data["label"], "title": _node_title(data, facet), "color": color, "shape": shape,
+            "size": 10 + 3 * min(degrees.get(node, 0), 12), "kind": data.get("kind", "place"), "facet": facet,
+        }
+        if node in positions:
+            options.update(x=positions[node][0], y=positions[node][1], physics=False)
+        network.add_node(str(node), **options)
     for source, target, data in graph.edges(data=True):
-        if data["kind"] == "within":
-            network.add_edge(source, target, title="位于 within", color="#bbbbbb", dashes=True)
-        else:
-            network.add_edge(source, target, title=_edge_title(data), color="#555555")
-    network.toggle_physics(graph.number_of_nodes() <= 300)
-    page = network.generate_html()
-    page = _REMOTE_TAG.sub("", page)
-    legend = "".join(
-        f'<span class="govkg-key"><span style="background:{c}"></span>{html.escape(k)}</span>'
-        for k, c in list(PLACE_COLORS.items()) + list(CATEGORY_COLORS.items())
+        kind = data.get("kind", "adoption")
+        evidence = [{"doc": doc, "sentence": sentence} for doc, sentence in data.get("evidence", [])]
+        network.add_edge(
+            str(source), str(target), title=_edge_title(data), kind=kind, evidence=evidence,
+            color="#bbbbbb" if kind == "within" else "#555555", dashes=kind == "within",
+            width=1 + min(data.get("weight", 1), 5),
+        )
+    nodes, edges, *_ = network.get_network_data()
+    options = {
+        "physics": {"enabled": not large, "stabilization": {"iterations": 200}},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": large},
+        "edges": {"smooth": False if large else {"type": "continuous"}, "arrows": {"to": {"enabled": False}}},
+        "nodes": {"font": {"face": FONT_STACK, "size": 14}},
+    }
+    return _page(title, summary, note, nodes, edges, options)
+
+
+def _legend() -> str:
+    items = [(f"{KIND_NAMES['place']}: {level}", color, "50%") for level, color in PLACE_COLORS.items()
+             if level not in ("county", "town", "village")]
+    items += [(f"{KIND_NAMES['mechanism']}: {category}", color, "0") for category, color in CATEGORY_COLORS.items()]
+    items += [(KIND_NAMES["organization"], "#737373", "0")]
+    return "".join(
+        f'<span class="key"><i style="background:{c};border-radius:{r}"></i>{html.escape(k)}</span>'
+        for k, c, r in items
     )
-    header = (
-        f"<style>body{{font-family:{FONT_STACK};margin:0 1em}} .govkg-key{{margin-right:1em;font-size:12px}}"
-        ".govkg-key span{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:50%}"
-        "</style>"
-        f"<h1 style=\"font-size:20px\">{html.escape(title)}</h1>"
-        f"<p>{html.escape(summary)}</p><p>{legend}</p>"
+
+
+def _page(title: str, summary: str, note: str, nodes: list, edges: list, options: dict) -> str:
+    return PAGE.format(
+        title=html.escape(title),
+        summary=html.escape(summary),
+        note=f'<p class="note">{html.escape(note)}</p>' if note else "",
+        legend=_legend(),
+        font=FONT_STACK,
+        vis_css=_vis_asset("vis-network.css"),
+        vis_js=_vis_asset("vis-network.min.js").replace("</script", "<\\/script"),
+        nodes=_script_json(nodes),
+        edges=_script_json(edges),
+        options=_script_json(options),
     )
-    page = page.replace("<body>", "<body>\n" + header, 1)
-    if "<meta charset" not in page:
-        page = page.replace("<head>", '<head>\n<meta charset="utf-8">', 1)
-    return page
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>{vis_css}</style>
+<style>
+body {{ font-family: {font}; margin: 0 1em; color: #222; }}
+h1 {{ font-size: 20px; margin: .5em 0 .2em; }}
+.note {{ background: #fff3cd; padding: .3em .6em; }}
+.key {{ margin-right: 1em; font-size: 12px; white-space: nowrap; }}
+.key i {{ display: inline-block; width: 10px; height: 10px; margin-right: 4px; }}
+#controls {{ margin: .4em 0; font-size: 13px; }}
+#controls fieldset {{ display: inline-block; border: 1px solid #ddd; margin-right: .5em; padding: .1em .5em; }}
+#graph {{ width: 100%; height: 72vh; border: 1px solid #ccc; }}
+#details {{ white-space: pre-wrap; font-size: 13px; border-top: 1px solid #ccc; padding: .4em 0; min-height: 3em; }}
+div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font}; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p id="summary">{summary}</p>
+{note}
+<p id="legend">{legend}</p>
+<div id="controls">
+  <label>搜索 search <input id="search" type="search" placeholder="名称 name"></label>
+  <fieldset id="kinds"><legend>kind</legend></fieldset>
+  <fieldset id="facets"><legend>level / category</legend></fieldset>
+</div>
+<div id="graph"></div>
+<div id="details">Click a node or an edge for its details and evidence.</div>
+<script>{vis_js}</script>
+<script>
+(function () {{
+  "use strict";
+  var nodes = new vis.DataSet({nodes});
+  var edges = new vis.DataSet({edges});
+  var options = {options};
+  var hidden = {{ kind: {{}}, facet: {{}} }};
+  var query = "";
+  function visible(node) {{
+    if (hidden.kind[node.kind] || hidden.facet[node.facet]) return false;
+    return !query || String(node.label).indexOf(query) !== -1;
+  }}
+  var nodeView = new vis.DataView(nodes, {{ filter: visible }});
+  var container = document.getElementById("graph");
+  var network = new vis.Network(container, {{ nodes: nodeView, edges: edges }}, options);
+  function checkboxes(fieldId, field) {{
+    var seen = {{}};
+    nodes.forEach(function (n) {{ seen[n[field]] = true; }});
+    var box = document.getElementById(fieldId);
+    Object.keys(seen).sort().forEach(function (value) {{
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox"; input.checked = true; input.dataset.value = value;
+      input.addEventListener("change", function () {{
+        hidden[field][value] = !input.checked; nodeView.refresh();
+      }});
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + value + " "));
+      box.appendChild(label);
+    }});
+  }}
+  checkboxes("kinds", "kind");
+  checkboxes("facets", "facet");
+  document.getElementById("search").addEventListener("input", function (event) {{
+    query = event.target.value.trim(); nodeView.refresh();
+  }});
+  var details = document.getElementById("details");
+  function show(text) {{ details.textContent = text; }}
+  network.on("click", function (params) {{
+    if (params.nodes.length) {{
+      show(nodes.get(params.nodes[0]).title);
+    }} else if (params.edges.length) {{
+      var edge = edges.get(params.edges[0]);
+      var from = nodes.get(edge.from), to = nodes.get(edge.to);
+      var lines = [from.label + " → " + to.label];
+      (edge.evidence || []).forEach(function (e) {{ lines.push(e.sentence + "\\n— " + e.doc); }});
+      if (!edge.evidence || !edge.evidence.length) lines.push(edge.title);
+      show(lines.join("\\n\\n"));
+    }}
+  }});
+  window.govkgView = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView }};
+}})();
+</script>
+</body>
+</html>
+"""
 
 
 def remote_references(page: str) -> list[str]:

@@ -1,0 +1,203 @@
+"""HTML views in a real headless Chromium (Debian's chromium, driven by Playwright), offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.graph.views import render_view
+
+from .conftest import EXAMPLES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+HOSTILE = '桐溪区推行“红色物业”</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">，成效明显。'
+
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must install Debian's chromium for the view tests (see .ci/run)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Loaded:
+    def __init__(self, page, attempted, errors):
+        self.page, self.attempted, self.errors = page, attempted, errors
+
+    def evaluate(self, script):
+        return self.page.evaluate(script)
+
+
+@pytest.fixture
+def open_view(browser):
+    pages = []
+
+    def load(path: Path) -> Loaded:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        attempted, errors = [], []
+
+        def route(route):
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                attempted.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.govkgView !== undefined")
+        page.wait_for_timeout(1500)
+        pages.append(page)
+        return Loaded(page, attempted, errors)
+
+    yield load
+    for page in pages:
+        page.close()
+
+
+CANVAS_INK = """() => {
+  const canvas = document.querySelector('#graph canvas');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+  return ink;
+}"""
+
+EDGE_POINT = """(edgeId) => {
+  const view = window.govkgView, edge = view.edges.get(edgeId);
+  const p = view.network.getPositions([edge.from, edge.to]);
+  const mid = view.network.canvasToDOM({x: (p[edge.from].x + p[edge.to].x) / 2, y: (p[edge.from].y + p[edge.to].y) / 2});
+  const box = document.getElementById('graph').getBoundingClientRect();
+  return [box.left + mid.x, box.top + mid.y];
+}"""
+
+
+def hover_tooltip(view: Loaded, edge_id: str) -> str:
+    view.page.evaluate("window.govkgView.network.stopSimulation()")
+    view.page.evaluate("window.govkgView.network.fit({animation: false})")
+    view.page.wait_for_timeout(300)
+    x, y = view.page.evaluate(EDGE_POINT, edge_id)
+    view.page.mouse.move(x - 3, y - 3)
+    view.page.mouse.move(x, y)
+    tooltip = view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    return tooltip.inner_text()
+
+
+def write_view(store, tmp_path, *args) -> Path:
+    out = tmp_path / "view.html"
+    result = CliRunner().invoke(main, ["view", "--store", str(store), *args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize(
+    "args, nodes",
+    [
+        (["--mechanism", "1+3+N"], {"“1+3+N”网格力量配备模式", "桐溪区", "竹溪区", "岚州市", "云梦省"}),
+        (["--place", "芦花镇"], {"芦花镇", "白鹭村", "青石县", "漾川市", "湖安省", "积分制管理", "四议两公开"}),
+        (["--all"], None),
+        (["--bipartite", "--level", "district"], None),
+    ],
+    ids=["mechanism", "place", "all", "bipartite"],
+)
+def test_each_view_loads_offline_and_draws(example_store, tmp_path, open_view, args, nodes):
+    from govkg.graph.analysis import adoption_graph, place_mechanism_graph
+    from govkg.graph.store import GraphStore
+
+    view = open_view(write_view(example_store, tmp_path, *args))
+    assert view.attempted == []
+    assert view.errors == []
+    assert view.evaluate(CANVAS_INK) > 1000
+    labels = set(view.evaluate("window.govkgView.nodes.get().map(n => n.label)"))
+    if nodes is not None:
+        assert labels == nodes
+    else:
+        store = GraphStore(example_store)
+        expected = place_mechanism_graph(store, "district") if "--bipartite" in args else adoption_graph(store)
+        assert len(labels) <= view.evaluate("window.govkgView.nodes.length") == expected.number_of_nodes()
+
+
+def test_adoption_tooltip_shows_its_evidence(example_store, tmp_path, open_view):
+    view = open_view(write_view(example_store, tmp_path, "--place", "白鹭村"))
+    edge = view.evaluate("window.govkgView.edges.get().find(e => e.kind === 'adoption' && "
+                         "window.govkgView.nodes.get(e.to).label === '四议两公开').id")
+    text = hover_tooltip(view, edge)
+    assert "白鹭村推行“四议两公开”工作法，全年议定村内事项36项。" in text
+    assert "— yangchuan-two-cases.txt" in text
+
+
+def test_hostile_document_is_shown_as_text_and_runs_nothing(tmp_path, open_view):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hostile.txt").write_text(HOSTILE + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert CliRunner().invoke(main, ["build", str(corpus), "--store", str(store)]).exit_code == 0
+    view = open_view(write_view(store, tmp_path, "--all"))
+    assert view.evaluate("window.pwned") is None
+    assert view.evaluate("document.querySelectorAll('img').length") == 0
+    assert view.attempted == [] and view.errors == []
+    edge = view.evaluate("window.govkgView.edges.get().find(e => e.kind === 'adoption').id")
+    assert "</script><script>window.pwned=1</script>" in hover_tooltip(view, edge)
+    x, y = view.page.evaluate(EDGE_POINT, edge)
+    view.page.mouse.click(x, y)
+    details = view.evaluate("document.getElementById('details').textContent")
+    assert '<img src=x onerror="window.pwned=2">' in details
+    assert view.evaluate("window.pwned") is None
+
+
+def test_five_thousand_nodes_open_with_a_fixed_layout(tmp_path, open_view):
+    graph = nx.DiGraph()
+    for i in range(5200):
+        graph.add_node(f"p{i}", kind="place", label=f"社区{i}", level="community")
+        graph.add_node(f"m{i % 40}", kind="mechanism", label=f"机制{i % 40}", category="other")
+        graph.add_edge(f"p{i}", f"m{i % 40}", kind="adoption", evidence=[("d.txt", f"句子{i}")])
+    out = tmp_path / "big.html"
+    out.write_text(render_view(graph, "big", "test", max_nodes=5000), encoding="utf-8")
+    view = open_view(out)
+    assert view.errors == [] and view.attempted == []
+    assert view.evaluate("window.govkgView.nodes.length") == 5000
+    assert view.evaluate("window.govkgView.network.physics.options.enabled") is False
+    assert view.evaluate("window.govkgView.nodes.get().every(n => typeof n.x === 'number')")
+    assert "This view shows the 5000 best connected of 5240 nodes." in view.evaluate("document.body.innerText")
+    view.page.mouse.move(600, 500)
+    view.page.mouse.down()
+    view.page.mouse.move(700, 550, steps=5)
+    view.page.mouse.up()
+    assert view.evaluate(CANVAS_INK) > 1000
+
+
+def test_search_and_filters_hide_nodes(example_store, tmp_path, open_view):
+    view = open_view(write_view(example_store, tmp_path, "--all"))
+    total = view.evaluate("window.govkgView.nodeView.length")
+    view.page.fill("#search", "白鹭")
+    assert view.evaluate("window.govkgView.nodeView.get().map(n => n.label)") == ["白鹭村"]
+    view.page.fill("#search", "")
+    view.page.uncheck("#kinds input[data-value='mechanism']")
+    remaining = view.evaluate("window.govkgView.nodeView.get().map(n => n.kind)")
+    assert set(remaining) == {"place"} and len(remaining) < total
+
+
+def test_font_stack_and_charset(example_store, tmp_path):
+    page = write_view(example_store, tmp_path, "--all").read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in page
+    assert '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif' in page
+
+
+def test_examples_are_what_the_views_show():
+    assert EXAMPLES.is_dir()
