@@ -121,3 +121,44 @@ def test_serve_answers_queries_and_refuses_updates(example_store):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_push_with_a_login_answers_the_servers_challenge(example_store):
+    """A small Graph Store endpoint on loopback that wants Basic credentials, as Fuseki does."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PUT(self):  # noqa: N802 (http.server's naming)
+            expected = "Basic " + base64.b64encode(b"admin:s3cret").decode()
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="govkg-test"')
+                self.end_headers()
+                return
+            received.append((self.path, len(body)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/ds/data"
+        denied = CliRunner().invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
+        assert denied.exit_code == 1 and "(HTTP 401" in denied.output
+        result = CliRunner().invoke(
+            main, ["push", "--store", str(example_store), "--endpoint", endpoint, "--user", "admin"],
+            env={"GOVKG_PASSWORD": "s3cret"},
+        )
+        assert result.exit_code == 0, result.output
+        assert len(received) == 4 and all(path.startswith("/ds/data?graph=https%3A%2F%2Fw3id.org") for path, _ in received)
+    finally:
+        server.shutdown()

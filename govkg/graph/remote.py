@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import sys
@@ -47,9 +46,13 @@ def push(store, endpoint: str, user: str | None = None, password: str | None = N
     (`?graph=IRI`). PUT replaces a graph, so pushing again never duplicates anything."""
     report = PushReport()
     headers = {"Content-Type": "application/n-triples"}
+    handlers = []
     if user is not None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-        headers["Authorization"] = f"Basic {token}"
+        # Fuseki and GraphDB answer a login challenge with Basic, Virtuoso with Digest.
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, endpoint, user, password or "")
+        handlers = [urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)]
+    opener = urllib.request.build_opener(*handlers)
     with store.reading() as oxstore:
         graphs = sorted(oxstore.named_graphs(), key=lambda g: g.value)
         for graph in graphs:
@@ -59,7 +62,7 @@ def push(store, endpoint: str, user: str | None = None, password: str | None = N
             url = f"{endpoint}{separator}graph={urllib.parse.quote(graph.value, safe='')}"
             request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=timeout) as response:
+                with opener.open(request, timeout=timeout) as response:
                     response.read()
             except urllib.error.HTTPError as exc:
                 detail = exc.read().decode("utf-8", "replace").strip().splitlines()
