@@ -160,3 +160,21 @@ def test_discovered_core_quoted_again_is_the_same_candidate():
     assert len(facts.candidates) == 1
     assert set(facts.candidates[0].labels) == {"“一核多元”共治机制", "“一核多元”"}
     assert {m.mechanism for m in facts.mechanism_mentions} == {facts.candidates[0].iri}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("岚州市桐溪区委组织部制定实施方案。", {("桐溪区委组织部", "party-organization", "桐溪区")}),
+        ("荷塘社区组建“先锋骑士”志愿服务队2支。", {("先锋骑士志愿服务队", "team", "荷塘社区")}),
+        ("翠屏小区业主委员会与荷塘物业签订协议。", {
+            ("翠屏小区业主委员会", "owners-committee", "翠屏小区"), ("荷塘物业", "property-company", "翠屏小区"),
+        }),
+        ("桐溪区生态环境局到场处置。", {("桐溪区生态环境局", "government", "桐溪区")}),
+        ("社区党委牵头，基层党组织参与，形成良好格局。", set()),
+    ],
+    ids=["party", "quoted-team", "owners-committee", "bureau", "kinds-not-bodies"],
+)
+def test_organizations(text, expected):
+    facts = extract_document(doc(text), load_thesaurus())
+    assert {(o.name, o.kind, o.place.name if o.place else None) for o in facts.organizations} == expected

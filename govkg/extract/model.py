@@ -157,6 +157,7 @@ class DocumentFacts:
     organizations: list[Organization] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     candidates: list = field(default_factory=list)  # govkg.ontology.Mechanism, candidate=True
+    tokens: list = field(default_factory=list)  # per sentence: segment.Token, offsets in the sentence
 
     def evidence(self, sentence: Sentence) -> Evidence:
         start, end = self.normalized.source_span(sentence.start, sentence.end)

@@ -9,10 +9,11 @@ from govkg.extract.discover import discover_mechanisms
 from govkg.extract.mechanisms import recognize_mechanisms
 from govkg.extract.model import DocumentFacts, SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
+from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import main_places, recognize_places, with_context_parents
 from govkg.extract.read import read_source
-from govkg.extract.relate import recognize_organizations, relate_adoptions
+from govkg.extract.relate import relate_adoptions
 from govkg.extract.segment import segment
 from govkg.ontology import Thesaurus, load_thesaurus
 
@@ -31,7 +32,7 @@ def step_sentences(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
 
 def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
     fold = facts.normalized.fold
-    tokens = [segment(fold[s.start : s.end], thesaurus) for s in facts.sentences]
+    facts.tokens = tokens = [segment(fold[s.start : s.end], thesaurus) for s in facts.sentences]
     mentions = recognize_places(facts.sentences, fold, tokens)
     facts.articles = main_places(facts.articles, facts.sentences, mentions)
     facts.place_mentions = with_context_parents(mentions, facts.articles, facts.sentences)

@@ -167,11 +167,15 @@ def _only_as_rare(token: Token) -> bool:
     return len(token.word) > 1 and token.flag in STOP_FLAGS and token.flag != "ns"
 
 
+GLUED_SUFFIXES = ("街道", "社区", "小区", "区", "市", "县", "省", "镇", "乡")
+
+
 def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | None:
-    """江北 + 区委: a place name whose suffix jieba glued to the body that follows."""
+    """江北 + 区委, 格林 + 小区业主: a place name whose suffix jieba glued to the word after it."""
     word = tokens[index].word
-    for suffix in ("区", "市", "县", "省", "镇", "乡"):
-        if word.startswith(suffix) and len(word) > 1 and ORGANIZATION_AFTER.match(word[1:]):
+    for suffix in GLUED_SUFFIXES:
+        rest = word[len(suffix) :]
+        if word.startswith(suffix) and rest and (len(suffix) > 1 or ORGANIZATION_AFTER.match(rest)):
             prefix = ""
             first = index
             for j in range(index - 1, -1, -1):
@@ -181,7 +185,7 @@ def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | N
                     break
                 prefix = tokens[j].word + prefix
                 first = j
-            if len(prefix) >= 2 and tokens[first].flag == "ns" or len(prefix) >= 2 and first < index - 1:
+            if len(prefix) >= 2 and tokens[first].flag in NAME_FLAGS:
                 return first, prefix + suffix, False
     return None
 
@@ -194,7 +198,7 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
         glued = False
         if hit is None:
             hit = _organization_prefix(tokens, index)
-            glued = hit is not None
+            glued = False  # the text after the name says whether a body follows
         if hit is None:
             continue
         first, name, weak = hit

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from govkg.extract.model import (
@@ -10,21 +9,8 @@ from govkg.extract.model import (
     Article,
     DocumentFacts,
     MechanismMention,
-    Organization,
     Place,
     PlaceMention,
-)
-from govkg.extract.places import ORGANIZATION_AFTER
-
-# The word that names a body after its place decides its kind.
-ORGANIZATION_KINDS = (
-    (re.compile(r"(业主委员会|业委会)$"), "owners-committee"),
-    (re.compile(r"物业"), "property-company"),
-    (re.compile(r"(委|党委|党工委|党组|工委|党总支|党支部|组织部|宣传部|统战部|政法委|纪委)$"), "party-organization"),
-    (re.compile(r"(政府|办事处|局|部门|办公室|人大|政协|法院|检察院)$"), "government"),
-    (re.compile(r"公司$"), "enterprise"),
-    (re.compile(r"(队|支队|大队)$"), "team"),
-    (re.compile(r"(协会|商会)$"), "social-organization"),
 )
 
 
@@ -94,30 +80,3 @@ def _places_by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMen
         if not mention.generic:
             by_sentence[mention.sentence].append(mention)
     return by_sentence
-
-
-def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
-    """Bodies named after their place (江北区委组织部, 上海路街道党工委), with the mechanisms their
-    sentence names."""
-    fold = facts.normalized.fold
-    text = facts.normalized.text
-    mechanisms_in: dict[int, list[str]] = defaultdict(list)
-    for mention in facts.mechanism_mentions:
-        mechanisms_in[mention.sentence].append(mention.mechanism)
-    found: dict[tuple[str, tuple[str, ...]], Organization] = {}
-    for mention in facts.place_mentions:
-        if mention.role != "organization":
-            continue
-        match = ORGANIZATION_AFTER.match(fold[mention.end : mention.end + 12])
-        if not match:
-            continue
-        body = text[mention.end : mention.end + match.end()]
-        kind = next((k for pattern, k in ORGANIZATION_KINDS if pattern.search(body)), "other")
-        name = mention.surface + body
-        key = (name, mention.place.path)
-        sentence = facts.sentences[mention.sentence]
-        previous = found.get(key)
-        mechanisms = tuple(dict.fromkeys((previous.mechanisms if previous else ()) + tuple(mechanisms_in[sentence.index])))
-        evidence = previous.evidence if previous else facts.evidence(sentence)
-        found[key] = Organization(name, kind, mention.place, evidence, mechanisms)
-    return list(found.values())

@@ -262,7 +262,10 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font};
       show(lines.join("\\n\\n"));
     }}
   }});
-  window.govkgView = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView }};
+  var view = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView, stable: !options.physics.enabled }};
+  // Set once the layout has come to rest: nodes stay where they are drawn from then on.
+  network.on("stabilized", function () {{ view.stable = true; }});
+  window.govkgView = view;
 }})();
 </script>
 </body>
