@@ -263,8 +263,12 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font};
     }}
   }});
   var view = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView, stable: !options.physics.enabled }};
-  // Set once the layout has come to rest: nodes stay where they are drawn from then on.
-  network.on("stabilized", function () {{ view.stable = true; }});
+  // After the first layout the forces are switched off, so that nodes stay where they are drawn
+  // (a dragged node stays where it is dropped) and the page is at rest.
+  network.once("stabilizationIterationsDone", function () {{
+    network.setOptions({{ physics: {{ enabled: false }} }});
+    view.stable = true;
+  }});
   window.govkgView = view;
 }})();
 </script>
