@@ -103,10 +103,17 @@ def hover_tooltip(view: Loaded, edge_id: str) -> str:
     view.page.wait_for_timeout(300)
     point = view.page.evaluate(EDGE_POINT, edge_id)
     assert point is not None, "no free point on the edge to hover"
-    view.page.mouse.move(*view.evaluate(EMPTY_CORNER), steps=2)
-    view.page.mouse.move(*point, steps=4)
     view.last_point = point
-    return view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000).inner_text()
+    # vis-network opens a tooltip when the pointer rests on the edge for a moment; a busy headless
+    # browser can miss the rest, so the pointer comes to it again before the test gives up.
+    for _ in range(4):
+        view.page.mouse.move(*view.evaluate(EMPTY_CORNER), steps=2)
+        view.page.mouse.move(*point, steps=4)
+        try:
+            return view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=2500).inner_text()
+        except Exception:  # playwright's TimeoutError
+            continue
+    raise AssertionError("no tooltip on the edge")
 
 
 def write_view(store, tmp_path, *args) -> Path:
