@@ -69,18 +69,11 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
     graph.add((doc, GKNS.factsGraph, document_graph_iri(name)))
 
     def place(p: Place) -> URIRef:
-        path = resolve(p.path)
-        for depth in range(1, len(path) + 1):
-            sub = path[:depth]
-            node = place_iri(sub)
-            if (node, RDF.type, None) in graph:
-                continue
-            level = _level_of_name(sub[-1]) or p.level
-            graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
-            graph.add((node, RDFS.label, Literal(sub[-1], lang="zh")))
-            if depth > 1:
-                graph.add((node, GKNS.parentPlace, place_iri(path[: depth - 1])))
-        return place_iri(path)
+        # What a place is (type, name, parent) lives once in the places graph (see places_graph);
+        # a document only says that it mentions it.
+        node = place_iri(resolve(p.path))
+        graph.add((doc, GKNS.mentions, node))
+        return node
 
     def evidence(e: Evidence) -> URIRef:
         node = URIRef(f"{ID}evidence/{_digest(name, e.start, e.end)}")
@@ -154,6 +147,31 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
     return graph
 
 
+def place_path(iri: str) -> tuple[str, ...]:
+    """The path of names a place IRI stands for (the inverse of place_iri)."""
+    from urllib.parse import unquote
+
+    return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
+
+
+def places_graph(place_iris) -> Graph:
+    """Type, name and parent of every place (and its ancestors), each stated once: the union of
+    document graphs would otherwise repeat them once per document, and joins multiply."""
+    graph = Graph()
+    for iri in place_iris:
+        path = place_path(str(iri))
+        for depth in range(1, len(path) + 1):
+            node = place_iri(path[:depth])
+            level = _level_of_name(path[depth - 1])
+            if level is None or (node, RDF.type, None) in graph:
+                continue
+            graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
+            graph.add((node, RDFS.label, Literal(path[depth - 1], lang="zh")))
+            if depth > 1:
+                graph.add((node, GKNS.parentPlace, place_iri(path[: depth - 1])))
+    return graph
+
+
 def _decimal(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
@@ -197,4 +215,4 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
     return resolve
 
 
-__all__ = ["document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]
+__all__ = ["places_graph", "place_path", "document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]

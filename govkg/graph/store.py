@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.errors import StoreError
-from govkg.ontology import GK, RDFS, VOCABULARY_GRAPH
+from govkg.ontology import GK, PLACES_GRAPH, RDFS, VOCABULARY_GRAPH
 
 # Formats by the names users type; each is an Oxigraph format that keeps named graphs except Turtle.
 FORMATS = {
@@ -211,8 +211,23 @@ class GraphStore:
                 else:
                     report.added.append(name)
                 store.extend(quads_of(graph, graph_iri))
+            self._derive_places(store)
             report.triples = len(store)
         return report
+
+    @staticmethod
+    def _derive_places(store: ox.Store) -> None:
+        """Recompute the places graph from the places the documents refer to."""
+        from govkg.graph.rdf import places_graph
+
+        referenced = store.query(
+            f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?x <{GK}place>|<{GK}locatedIn>|<{GK}mentions> ?p }} }}"
+        )
+        graph = places_graph(row["p"].value for row in referenced)
+        target = ox.NamedNode(PLACES_GRAPH)
+        if store.contains_named_graph(target):
+            store.remove_graph(target)
+        store.extend(quads_of(graph, PLACES_GRAPH))
 
     def load(self, data: bytes, fmt: str, default_graph: str | None = None) -> int:
         """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad count."""

@@ -20,6 +20,7 @@ MECHANISM = "https://w3id.org/govkg/mechanism/"
 CATEGORY = "https://w3id.org/govkg/category/"
 SCHEME = MECHANISM + "scheme"
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
+PLACES_GRAPH = ID + "graph/places"
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
