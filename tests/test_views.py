@@ -106,11 +106,12 @@ def hover_tooltip(view: Loaded, edge_id: str) -> str:
     view.last_point = point
     # vis-network opens a tooltip when the pointer rests on the edge for a moment; a busy headless
     # browser can miss the rest, so the pointer comes to it again before the test gives up.
-    for _ in range(4):
+    for attempt in range(6):
         view.page.mouse.move(*view.evaluate(EMPTY_CORNER), steps=2)
+        view.page.wait_for_timeout(200 * attempt)
         view.page.mouse.move(*point, steps=4)
         try:
-            return view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=2500).inner_text()
+            return view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=4000).inner_text()
         except Exception:  # playwright's TimeoutError
             continue
     raise AssertionError("no tooltip on the edge")

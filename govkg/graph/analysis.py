@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from govkg.errors import QueryError
-from govkg.ontology import label_key
+from govkg.queries.lookup import mechanism_iris, places_within
 
 _PREFIXES = """
 PREFIX gk: <https://w3id.org/govkg/ontology#>
@@ -31,7 +30,6 @@ SELECT DISTINCT ?place ?place_label ?level ?parent WHERE {
   OPTIONAL { ?place gk:parentPlace ?parent }
 }
 """
-MECHANISMS_BY_KEY = _PREFIXES + "SELECT DISTINCT ?m ?key WHERE { ?m gk:labelKey ?key }"
 
 
 def _value(term):
@@ -45,8 +43,6 @@ def adoption_graph(store, mechanism: str | None = None, place: str | None = None
     to a mechanism carries the evidence sentence and its document; an edge from a place to its
     parent has kind `within`. With `mechanism` (any spelling) only that mechanism's places are
     kept; with `place` (a name) only that place, the places within it and their mechanisms."""
-    import pyoxigraph as ox
-
     _, place_rows = store.query(PLACE_ROWS)
     parent_of = {}
     places = {}
@@ -57,26 +53,11 @@ def adoption_graph(store, mechanism: str | None = None, place: str | None = None
             parent_of[iri] = row["parent"].value
     _, rows = store.query(ADOPTION_ROWS)
     if mechanism is not None:
-        _, hits = store.query(MECHANISMS_BY_KEY, {ox.Variable("key"): ox.Literal(label_key(mechanism))})
-        wanted = {row["m"].value for row in hits}
-        if not wanted:
-            raise QueryError(f"no mechanism called '{mechanism}' in the thesaurus of this store")
+        wanted = mechanism_iris(store, mechanism)
         rows = [row for row in rows if row["m"].value in wanted]
     if place is not None:
-        roots = {iri for iri, (label, _) in places.items() if label == place}
-        if not roots:
-            raise QueryError(f"no place called '{place}' in this store")
-
-        def inside(iri: str) -> bool:
-            seen = set()
-            while iri and iri not in seen:
-                if iri in roots:
-                    return True
-                seen.add(iri)
-                iri = parent_of.get(iri)
-            return False
-
-        rows = [row for row in rows if inside(row["place"].value)]
+        inside = places_within(store, place)
+        rows = [row for row in rows if row["place"].value in inside]
 
     graph = nx.DiGraph()
 

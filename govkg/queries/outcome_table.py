@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from govkg.errors import QueryError
-from govkg.ontology import label_key
+from govkg.queries.lookup import mechanism_iris, places_within
 
 OUTCOME_ROWS = """
 PREFIX gk: <https://w3id.org/govkg/ontology#>
@@ -21,15 +20,6 @@ SELECT DISTINCT ?o ?p ?place ?m ?mechanism ?indicator ?value ?unit ?approx ?doc 
   OPTIONAL { ?o gk:mechanism ?m . ?m skos:prefLabel ?mechanism . FILTER (lang(?mechanism) = "zh") }
 }
 """
-PLACE_PARENTS = """
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?p ?name ?parent WHERE { ?p rdfs:label ?name . OPTIONAL { ?p gk:parentPlace ?parent } }
-"""
-LABEL_KEYS = """
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-SELECT DISTINCT ?m ?key WHERE { ?m gk:labelKey ?key }
-"""
 COLUMNS = ["place", "mechanism", "indicator", "value", "unit", "approx", "doc"]
 TOTAL_COLUMNS = ["indicator", "unit", "outcomes", "total", "approx"]
 
@@ -43,29 +33,11 @@ def outcome_table(store, mechanism: str | None = None, place: str | None = None)
     and the places within it; totals add values only where indicator and unit are the same."""
     _, rows = store.query(OUTCOME_ROWS)
     if mechanism is not None:
-        key = label_key(mechanism)
-        _, keys = store.query(LABEL_KEYS)
-        wanted = {row["m"].value for row in keys if row["key"].value == key}
-        if not wanted:
-            raise QueryError(f"no mechanism called '{mechanism}' in this store")
+        wanted = mechanism_iris(store, mechanism)
         rows = [row for row in rows if _value(row["m"]) in wanted]
     if place is not None:
-        _, places = store.query(PLACE_PARENTS)
-        parent = {row["p"].value: _value(row["parent"]) for row in places}
-        roots = {row["p"].value for row in places if row["name"].value == place}
-        if not roots:
-            raise QueryError(f"no place called '{place}' in this store")
-
-        def within(iri):
-            seen = set()
-            while iri and iri not in seen:
-                if iri in roots:
-                    return True
-                seen.add(iri)
-                iri = parent.get(iri)
-            return False
-
-        rows = [row for row in rows if within(_value(row["p"]))]
+        inside = places_within(store, place)
+        rows = [row for row in rows if _value(row["p"]) in inside]
     table = sorted(
         (
             [_value(row["place"]), _value(row["mechanism"]), row["indicator"].value,
