@@ -65,11 +65,14 @@ def test_two_articles_in_one_file_each_have_their_place():
         ("岚州市桐溪区柳岸街道荷塘社区推行“红色物业”。", {("岚州市/桐溪区/柳岸街道/荷塘社区", "红色物业")}),
         ("桐溪区全面推行１＋３＋Ｎ网格力量配备。", {("桐溪区", "“1+3+N”网格力量配备模式")}),
         ("桐溪区推行四单一目录，为社区减负。", {("桐溪区", "四清单一目录")}),
+        ("岚州市桐溪区在荷塘社区试点后，全区推广“红色物业”。", {("岚州市/桐溪区", "红色物业")}),
+        ("岚州市桐溪区：治理新路\n\n该区推行“红色物业”。", {("岚州市/桐溪区", "红色物业")}),
         ("某社区推行“红色物业”。", set()),
         ("xx市推行“四清单一目录”。", set()),
         ("“红色物业”是指物业服务企业在党组织领导下开展服务。", set()),
     ],
-    ids=["compound", "full-width", "variant", "anonymised-mou", "anonymised-xx", "general"],
+    ids=["compound", "full-width", "variant", "generic-after-specific", "generic-only", "anonymised-mou",
+         "anonymised-xx", "general"],
 )
 def test_adoptions_of_short_texts(text, expected):
     assert adoptions(text) == expected

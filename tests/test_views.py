@@ -114,7 +114,9 @@ def hover_tooltip(view: Loaded, edge_id: str) -> str:
             return view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=4000).inner_text()
         except Exception:  # playwright's TimeoutError
             continue
-    raise AssertionError("no tooltip on the edge")
+    view.page.screenshot(path="/tmp/tooltip-failure.png")
+    state = view.evaluate("(() => { const t = document.querySelector('div.vis-tooltip'); return t ? [t.style.visibility, t.style.left, t.style.top, t.innerText.slice(0, 40)] : null; })()")
+    raise AssertionError(f"no tooltip on the edge at {point}: {state}")
 
 
 def write_view(store, tmp_path, *args) -> Path:

@@ -11,7 +11,12 @@ from govkg.extract.model import DocumentFacts, SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
-from govkg.extract.places import main_places, recognize_places, with_context_parents
+from govkg.extract.places import (
+    generic_references,
+    main_places,
+    recognize_places,
+    with_context_parents,
+)
 from govkg.extract.read import read_source
 from govkg.extract.relate import relate_adoptions
 from govkg.extract.segment import segment
@@ -35,7 +40,11 @@ def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
     facts.tokens = tokens = [segment(fold[s.start : s.end], thesaurus) for s in facts.sentences]
     mentions = recognize_places(facts.sentences, fold, tokens)
     facts.articles = main_places(facts.articles, facts.sentences, mentions)
-    facts.place_mentions = with_context_parents(mentions, facts.articles, facts.sentences)
+    facts.place_mentions = sorted(
+        with_context_parents(mentions, facts.articles, facts.sentences)
+        + generic_references(facts.sentences, fold, facts.articles),
+        key=lambda m: m.start,
+    )
     places = {}
     for mention in facts.place_mentions:
         # Every ancestor on a path is a place too.

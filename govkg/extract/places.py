@@ -298,7 +298,9 @@ def main_places(articles: list[Article], sentences: list[Sentence], mentions: li
             chain = [m for m in heading if m.sentence == first_sentence]
             main = max(chain, key=lambda m: len(m.place.path)).place.path
         elif in_article:
-            counts = Counter(m.place.path for m in in_article)
+            # 岚州市 in 岚州市桐溪区 only says where 桐溪区 is: count the last name of a compound.
+            starts = {m.start for m in in_article}
+            counts = Counter(m.place.path for m in in_article if m.end not in starts)
             main = max(counts, key=lambda p: (counts[p], -level_rank(level_of(p[-1]))))
         out.append(Article(article.index, article.start, article.end, article.title, main))
     return out
@@ -323,4 +325,41 @@ def with_context_parents(mentions: list[PlaceMention], articles: list[Article], 
             path = main
         out.append(PlaceMention(mention.sentence, mention.start, mention.end, mention.surface,
                                 Place(path, mention.place.level), mention.role, mention.generic))
+    return out
+
+
+# Words that refer to a place the text has already named: 全区 is the district in context.
+GENERIC_REFERENCES = {
+    "全区": "district", "该区": "district", "本区": "district", "我区": "district",
+    "全县": "county", "该县": "county", "本县": "county",
+    "全市": "city", "该市": "city", "本市": "city", "我市": "city",
+    "全镇": "town", "该镇": "town", "本镇": "town",
+    "全街": "street", "全街道": "street", "该街道": "street", "本街道": "street",
+    "全社区": "community", "该社区": "community", "本社区": "community",
+}
+# 辖区 is left out: 与辖区28家单位 speaks of the units around the subject, which is named already.
+_GENERIC_REFERENCE = re.compile("|".join(sorted(GENERIC_REFERENCES, key=len, reverse=True)))
+
+
+def generic_references(sentences: list[Sentence], fold: str, articles: list[Article]) -> list[PlaceMention]:
+    """Mentions of 全区, 该街道 … resolved to the place of that level on the path of the place
+    the article is about; where the article is about no such place, nothing is resolved."""
+    from govkg.extract.model import Place
+
+    main_of = {a.index: a.main_place for a in articles}
+    out = []
+    for sentence in sentences:
+        main = main_of.get(sentence.article)
+        if not main or sentence.kind != "body":
+            continue
+        for match in _GENERIC_REFERENCE.finditer(fold, sentence.start, sentence.end):
+            wanted = GENERIC_REFERENCES[match.group()]
+            depths = [i + 1 for i, name in enumerate(main) if level_of(name) == wanted
+                      or (wanted == "district" and level_of(name) == "county")]
+            if not depths:
+                continue
+            depth = depths[-1]
+            path = main[:depth]
+            out.append(PlaceMention(sentence.index, match.start(), match.end(), match.group(),
+                                    Place(path, level_of(path[-1])), "place", generic=True))
     return out

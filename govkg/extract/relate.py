@@ -75,8 +75,8 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
 
 
 def _places_by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:
+    """Place mentions by sentence, in text order; 全区 and the like count, resolved."""
     by_sentence: dict[int, list[PlaceMention]] = defaultdict(list)
-    for mention in mentions:
-        if not mention.generic:
-            by_sentence[mention.sentence].append(mention)
+    for mention in sorted(mentions, key=lambda m: m.start):
+        by_sentence[mention.sentence].append(mention)
     return by_sentence

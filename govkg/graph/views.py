@@ -147,7 +147,7 @@ def render_view(graph: nx.Graph, title: str, summary: str = "", max_nodes: int =
     options = {
         "physics": {"enabled": not large, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": large},
-        "edges": {"smooth": False if large else {"type": "continuous"}, "arrows": {"to": {"enabled": False}}},
+        "edges": {"smooth": False, "arrows": {"to": {"enabled": False}}},
         "nodes": {"font": {"face": FONT_STACK, "size": 14}},
     }
     return _page(title, summary, note, nodes, edges, options)
