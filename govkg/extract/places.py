@@ -170,7 +170,7 @@ def _only_as_rare(token: Token) -> bool:
 GLUED_SUFFIXES = ("街道", "社区", "小区", "区", "市", "县", "省", "镇", "乡")
 
 
-def _organization_prefix(tokens: list[Token], index: int) -> tuple[int, str] | None:
+def _glued_name(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
     """江北 + 区委, 格林 + 小区业主: a place name whose suffix jieba glued to the word after it."""
     word = tokens[index].word
     for suffix in GLUED_SUFFIXES:
@@ -194,11 +194,7 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
     """(start, end, name, organization role) of each place name in a sentence, offsets in the text."""
     found = []
     for index in range(len(tokens)):
-        hit = _name_at(tokens, index)
-        glued = False
-        if hit is None:
-            hit = _organization_prefix(tokens, index)
-            glued = False  # the text after the name says whether a body follows
+        hit = _name_at(tokens, index) or _glued_name(tokens, index)
         if hit is None:
             continue
         first, name, weak = hit
@@ -206,7 +202,7 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
         end = start + len(name)
         if ANONYMISED.search(name) or any(name.endswith(g) for g in _GENERIC_ENDINGS):
             continue
-        organization = glued or bool(ORGANIZATION_AFTER.match(fold[end : end + 12]))
+        organization = bool(ORGANIZATION_AFTER.match(fold[end : end + 12]))
         if weak and not organization:
             continue  # a rare verb before 社区 names a place only where a body follows (合建社区党委)
         found.append((start, end, name, organization))
