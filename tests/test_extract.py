@@ -67,11 +67,17 @@ def test_two_articles_in_one_file_each_have_their_place():
         ("桐溪区推行四单一目录，为社区减负。", {("桐溪区", "四清单一目录")}),
         ("岚州市桐溪区在荷塘社区试点后，全区推广“红色物业”。", {("岚州市/桐溪区", "红色物业")}),
         ("岚州市桐溪区：治理新路\n\n该区推行“红色物业”。", {("岚州市/桐溪区", "红色物业")}),
+        ("浙江省杭州市上城区湖滨街道推行“红色物业”。", {("浙江省/杭州市/上城区/湖滨街道", "红色物业")}),
+        ("北京市西城区推行“街乡吹哨、部门报到”。", {("北京市/西城区", "网格吹哨、部门报到")}),
+        ("老城区推行“红色物业”。", set()),
+        ("岚州市桐溪区：治理\n\n桐溪区推行“红色物业”。“红色物业”是指物业企业在党组织领导下服务。", {("岚州市/桐溪区", "红色物业")}),
+        ("“网格吹哨”是指网格员发现问题后及时上报的工作方法。", set()),
         ("某社区推行“红色物业”。", set()),
         ("xx市推行“四清单一目录”。", set()),
         ("“红色物业”是指物业服务企业在党组织领导下开展服务。", set()),
     ],
-    ids=["compound", "full-width", "variant", "generic-after-specific", "generic-only", "anonymised-mou",
+    ids=["compound", "full-width", "variant", "generic-after-specific", "generic-only", "direction-district",
+         "beijing", "old-town-is-no-place", "definition-in-article", "definition", "anonymised-mou",
          "anonymised-xx", "general"],
 )
 def test_adoptions_of_short_texts(text, expected):

@@ -28,7 +28,8 @@ HEADS = {
     "enterprise": ("公司", "商店", "集市", "超市"),
     "property-company": ("物业服务中心", "物业公司", "物业"),
     "owners-committee": ("业主委员会", "业委会"),
-    "team": ("突击队", "巡逻队", "志愿服务队", "服务队", "志愿队", "工作队", "督查队伍", "小组"),
+    "team": ("突击队", "巡逻队", "护卫队", "志愿服务队", "服务队", "志愿队", "工作队", "宣讲团", "宣讲队",
+             "督查队伍", "小组"),
     "other": ("党群服务中心", "党群服务站", "工作站", "医院", "幼儿园", "哨所", "服务站"),
 }
 KIND_OF_HEAD = {head: kind for kind, heads in HEADS.items() for head in heads}
@@ -96,7 +97,12 @@ def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
     for sentence, tokens in zip(facts.sentences, facts.tokens, strict=True):
         local = fold[sentence.start : sentence.end]
         quoted = [m.span() for m in _QUOTED.finditer(local)]
-        matches = [m for m in HEAD.finditer(local) if not any(a < m.start() < b for a, b in quoted)]
+        # A head inside quotes is part of a quoted name (“红色物业”), unless the quote ends with it
+        # (“银发护卫队”: the quote is the body's name).
+        matches = [
+            m for m in HEAD.finditer(local)
+            if not any(a < m.start() < b and m.end() != b - 1 for a, b in quoted)
+        ]
         place_spans = [(m.start - sentence.start, m.end - sentence.start) for m in places_in[sentence.index]]
         for i, match in enumerate(matches):
             if i + 1 < len(matches) and matches[i + 1].start() == match.end():

@@ -11,6 +11,7 @@ from govkg.extract.relate import _places_by_sentence, places_for
 
 INDICATOR_STOP = "，。、；：！？,;:!?（）()“”‘’《》"
 UNIT_CHARS = {u for u in UNITS if len(u) == 1}
+QUOTE_CHARS = set("“”‘’")
 YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 QUOTED = re.compile(r"[“‘「][^”’」]{0,30}[”’」]")
 
@@ -26,12 +27,18 @@ def indicator_of(fold: str, quantity: Quantity) -> str:  # noqa: D401
     if after and quantity.unit != "%":
         return after[:12]
     before = ""
+    after_number = False
     for ch in reversed(fold[: quantity.start]):
-        if ch in INDICATOR_STOP or ch.isdigit():
+        if ch.isdigit():
+            after_number = True
+            break
+        if ch in INDICATOR_STOP and ch not in QUOTE_CHARS:
             break
         before = ch + before
-    # 86个社区配备网格力量3200名: what stands before this number starts after the last one's unit.
-    before = before.lstrip("".join(UNIT_CHARS) + "余多万亿")
+    before = "".join(ch for ch in before if ch not in QUOTE_CHARS)  # 组建“银发护卫队”3支
+    if after_number:
+        # 86个社区配备网格力量3200名: what stands before this number starts after the last one's unit.
+        before = before.lstrip("".join(UNIT_CHARS) + "余多万亿")
     return before[-12:] or after[:12] or quantity.unit
 
 

@@ -92,6 +92,8 @@ ENUMERATED = re.compile(
 )
 ANONYMISED = re.compile(r"[xX×＊*○□某]")
 _GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len))
+# 东城区, 西城区, 上城区: districts named by a direction, though 城区 alone means "urban area".
+DIRECTION_DISTRICT = re.compile(r"^[东西南北上下中]城区$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
@@ -133,6 +135,8 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     token = tokens[index]
     word = token.word
     suffix = _suffix_of(word)
+    if index >= 1 and DIRECTION_DISTRICT.match(tokens[index - 1].word + word):
+        return index - 1, tokens[index - 1].word + word, False  # 上|城区
     if suffix is None or word in GENERIC_WORDS and word not in SUFFIX_WORDS:
         return None
     own_prefix = word[: -len(suffix)]
@@ -140,6 +144,9 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
         return None  # 进社区, 在村
     if len(own_prefix) > 1 and token.flag != "ns":
         return None  # 住宅区, 示范区: a word, not a name (州市 in 岚 州市 may still end one)
+    if (any(word.endswith(g) for g in _GENERIC_ENDINGS) and word not in SUFFIX_WORDS and len(own_prefix) >= 2
+            and not DIRECTION_DISTRICT.match(word)):
+        return None  # 文明城市, 都市区
     if len(own_prefix) >= 2:
         return (index, word, False) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
     prefix = own_prefix
@@ -151,8 +158,11 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
             break  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
         prefix = tokens[j].word + prefix
         first = j
-    if len(prefix) < 2 or prefix in NAME_BREAKERS or (prefix + suffix) in GENERIC_WORDS or prefix.endswith("地"):
+    name = prefix + suffix
+    if len(prefix) < 2 or prefix in NAME_BREAKERS or name in GENERIC_WORDS or prefix.endswith("地"):
         return None
+    if any(name.endswith(g) for g in _GENERIC_ENDINGS):
+        return None  # 老城区, 示范小区: a kind of place
     parts = tokens[first:index]
     if any(_only_as_rare(t) for t in parts) and not any(t.flag in NAME_FLAGS for t in parts):
         return first, prefix + suffix, True  # 夯实社区 or 合建社区: needs more evidence
@@ -200,7 +210,7 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
         first, name, weak = hit
         start = sentence.start + tokens[first].start
         end = start + len(name)
-        if ANONYMISED.search(name) or any(name.endswith(g) for g in _GENERIC_ENDINGS):
+        if ANONYMISED.search(name):
             continue
         organization = bool(ORGANIZATION_AFTER.match(fold[end : end + 12]))
         if weak and not organization:
@@ -292,7 +302,7 @@ def main_places(articles: list[Article], sentences: list[Sentence], mentions: li
         if heading:
             first_sentence = heading[0].sentence
             chain = [m for m in heading if m.sentence == first_sentence]
-            main = max(chain, key=lambda m: len(m.place.path)).place.path
+            main = max(chain, key=lambda m: (level_rank(m.place.level), len(m.place.path))).place.path
         elif in_article:
             # 岚州市 in 岚州市桐溪区 only says where 桐溪区 is: count the last name of a compound.
             starts = {m.start for m in in_article}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from govkg.extract.model import (
@@ -36,6 +37,7 @@ def places_for(
     return []
 
 
+DEFINITION = re.compile(r"[”’」]?\s*(是指|指的是|是一种|是一项|就是指|意思是|即是|的含义|的内涵|的定义)")
 LIST_SEPARATORS = {"、", "和", "与", "及", "以及", ""}
 
 
@@ -48,6 +50,8 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
     text = facts.normalized.text
     for mention in facts.mechanism_mentions:
         sentence = facts.sentences[mention.sentence]
+        if DEFINITION.match(text, mention.end):
+            continue  # “网格吹哨”是指……: the mechanism explained, not used
         # No place means a mechanism explained in general, with no place to use it.
         for place in places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text):
             named_here = any(m.place == place for m in by_sentence.get(mention.sentence, []))

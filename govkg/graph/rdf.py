@@ -89,16 +89,17 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
         place(p)
 
     for candidate in facts.candidates:
-        concept = URIRef(candidate.iri)
-        graph.add((concept, RDF.type, SKOSNS.Concept))
-        graph.add((concept, SKOSNS.inScheme, URIRef(SCHEME)))
-        graph.add((concept, SKOSNS.prefLabel, Literal(candidate.pref_label, lang="zh")))
-        graph.add((concept, GKNS.candidate, Literal(True)))
-        graph.add((concept, GKNS.category, URIRef(CATEGORY + candidate.category)))
+        # The document proposes a concept; the concept itself is stated once, in the candidates
+        # graph derived from every proposal (see candidates_graph).
+        proposal = URIRef(f"{ID}proposal/{_digest(name, candidate.iri)}")
+        graph.add((proposal, RDF.type, GKNS.CandidateProposal))
+        graph.add((proposal, GKNS.proposes, URIRef(candidate.iri)))
+        graph.add((proposal, DCTERMS.source, doc))
+        graph.add((proposal, SKOSNS.prefLabel, Literal(candidate.pref_label, lang="zh")))
+        graph.add((proposal, GKNS.category, URIRef(CATEGORY + candidate.category)))
         for label in candidate.labels:
             if label != candidate.pref_label:
-                graph.add((concept, SKOSNS.altLabel, Literal(label, lang="zh")))
-            graph.add((concept, GKNS.labelKey, Literal(label_key(label))))
+                graph.add((proposal, SKOSNS.altLabel, Literal(label, lang="zh")))
 
     for adoption in facts.adoptions:
         path = resolve(adoption.place.path)
@@ -172,6 +173,35 @@ def places_graph(place_iris) -> Graph:
     return graph
 
 
+def candidates_graph(proposals) -> Graph:
+    """Candidate concepts from the documents' proposals, each stated once. `proposals` holds
+    (concept IRI, document, preferred label, other labels, category IRI). The preferred label is
+    the one of the first document by name; the category the one most documents propose."""
+    from collections import Counter, defaultdict
+
+    by_concept = defaultdict(list)
+    for concept, doc_name, pref, others, category in proposals:
+        by_concept[concept].append((doc_name, pref, others, category))
+    graph = Graph()
+    for concept, entries in sorted(by_concept.items()):
+        entries.sort()
+        node = URIRef(concept)
+        pref = entries[0][1]
+        labels = {pref} | {label for _, p, others, _ in entries for label in (p, *others)}
+        categories = Counter(category for *_, category in entries)
+        category = sorted(categories, key=lambda c: (-categories[c], c))[0]
+        graph.add((node, RDF.type, SKOSNS.Concept))
+        graph.add((node, SKOSNS.inScheme, URIRef(SCHEME)))
+        graph.add((node, SKOSNS.prefLabel, Literal(pref, lang="zh")))
+        graph.add((node, GKNS.candidate, Literal(True)))
+        graph.add((node, GKNS.category, URIRef(category)))
+        for label in sorted(labels):
+            if label != pref:
+                graph.add((node, SKOSNS.altLabel, Literal(label, lang="zh")))
+            graph.add((node, GKNS.labelKey, Literal(label_key(label))))
+    return graph
+
+
 def _decimal(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
@@ -215,4 +245,4 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
     return resolve
 
 
-__all__ = ["places_graph", "place_path", "document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]
+__all__ = ["candidates_graph", "places_graph", "place_path", "document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.errors import StoreError
-from govkg.ontology import GK, PLACES_GRAPH, RDFS, VOCABULARY_GRAPH
+from govkg.ontology import CANDIDATES_GRAPH, GK, PLACES_GRAPH, RDFS, SKOS, VOCABULARY_GRAPH
 
 # Formats by the names users type; each is an Oxigraph format that keeps named graphs except Turtle.
 FORMATS = {
@@ -211,23 +211,35 @@ class GraphStore:
                 else:
                     report.added.append(name)
                 store.extend(quads_of(graph, graph_iri))
-            self._derive_places(store)
+            self._derive(store)
             report.triples = len(store)
         return report
 
     @staticmethod
-    def _derive_places(store: ox.Store) -> None:
-        """Recompute the places graph from the places the documents refer to."""
-        from govkg.graph.rdf import places_graph
+    def _derive(store: ox.Store) -> None:
+        """Recompute the graphs derived from all documents: the places they refer to and the
+        candidate mechanisms they propose, each stated once (the union of document graphs keeps
+        duplicates, and repeated triples multiply joins)."""
+        from govkg.graph.rdf import candidates_graph, places_graph
 
         referenced = store.query(
             f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?x <{GK}place>|<{GK}locatedIn>|<{GK}mentions> ?p }} }}"
         )
-        graph = places_graph(row["p"].value for row in referenced)
-        target = ox.NamedNode(PLACES_GRAPH)
-        if store.contains_named_graph(target):
-            store.remove_graph(target)
-        store.extend(quads_of(graph, PLACES_GRAPH))
+        _replace_graph(store, PLACES_GRAPH, places_graph(row["p"].value for row in referenced))
+        rows = store.query(
+            f"""SELECT ?c ?doc ?pref (GROUP_CONCAT(?alt; separator="\u001f") AS ?alts) ?cat WHERE {{
+                 GRAPH ?g {{ ?x a <{GK}CandidateProposal> ; <{GK}proposes> ?c ; <{SKOS}prefLabel> ?pref ;
+                             <{GK}category> ?cat ; <http://purl.org/dc/terms/source> ?d .
+                             OPTIONAL {{ ?x <{SKOS}altLabel> ?alt }} }}
+                 ?d <{GK}fileName> ?doc }} GROUP BY ?c ?doc ?pref ?cat""",
+            use_default_graph_as_union=True,
+        )
+        proposals = [
+            (r["c"].value, r["doc"].value, r["pref"].value,
+             tuple(a for a in (r["alts"].value if r["alts"] else "").split("\u001f") if a), r["cat"].value)
+            for r in rows
+        ]
+        _replace_graph(store, CANDIDATES_GRAPH, candidates_graph(proposals))
 
     def load(self, data: bytes, fmt: str, default_graph: str | None = None) -> int:
         """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad count."""
@@ -276,6 +288,13 @@ class GraphStore:
             os.replace(self.path, old)
         os.replace(work, self.path)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_graph(store: ox.Store, graph_iri: str, graph) -> None:
+    target = ox.NamedNode(graph_iri)
+    if store.contains_named_graph(target):
+        store.remove_graph(target)
+    store.extend(quads_of(graph, graph_iri))
 
 
 def _distinct_triples(store: ox.Store):

@@ -21,6 +21,7 @@ CATEGORY = "https://w3id.org/govkg/category/"
 SCHEME = MECHANISM + "scheme"
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
 PLACES_GRAPH = ID + "graph/places"
+CANDIDATES_GRAPH = ID + "graph/candidates"
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
