@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from govkg.extract.model import DocumentFacts, Organization, Place
 from govkg.extract.places import (
+    _HAN,
     GENERIC_WORDS,
     NAME_FLAGS,
     NON_NAME_WORDS,
@@ -46,7 +47,6 @@ GENERIC_PARTY_HEADS = set(HEADS["party-organization"]) - {"区委", "市委", "�
 # Bodies named by their level alone: 区委, 市委, 区生态环境局, 街道党工委.
 LEVEL_PREFIXES = ("街道", "社区", "区", "市", "县", "镇", "省")
 QUOTES = "“”‘’"
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _QUOTED = re.compile(r"[“‘][^”’]*[”’]")
 MAX_PREFIX = 12
 

@@ -16,7 +16,7 @@ YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 QUOTED = re.compile(r"[“‘「][^”’」]{0,30}[”’」]")
 
 
-def indicator_of(fold: str, quantity: Quantity) -> str:  # noqa: D401
+def indicator_of(fold: str, quantity: Quantity) -> str:
     """The words counted: the noun after the number (23个基层治理指挥中心), else the words before it
     in the same clause (解决问题1200余个)."""
     after = ""

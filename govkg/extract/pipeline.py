@@ -7,12 +7,13 @@ from pathlib import Path
 
 from govkg.extract.discover import discover_mechanisms
 from govkg.extract.mechanisms import recognize_mechanisms
-from govkg.extract.model import DocumentFacts, SourceDocument
+from govkg.extract.model import DocumentFacts, Place, SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import (
     generic_references,
+    level_of,
     main_places,
     recognize_places,
     with_context_parents,
@@ -51,9 +52,6 @@ def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
         for depth in range(1, len(mention.place.path) + 1):
             path = mention.place.path[:depth]
             if path not in places:
-                from govkg.extract.model import Place
-                from govkg.extract.places import level_of
-
                 places[path] = Place(path, level_of(path[-1]))
     facts.places = list(places.values())
 

@@ -13,6 +13,7 @@ from govkg.extract.model import (
     Place,
     PlaceMention,
 )
+from govkg.extract.places import level_of
 
 
 def places_for(
@@ -31,8 +32,6 @@ def places_for(
                 break
         return [m.place for m in reversed(group)]
     if article.main_place:
-        from govkg.extract.places import level_of
-
         return [Place(article.main_place, level_of(article.main_place[-1]))]
     return []
 

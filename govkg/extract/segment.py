@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from govkg.ontology import Thesaurus, label_key
+from govkg.ontology import Thesaurus
 
 # jieba's own tokenizer only keeps these characters inside one word; a label with others
 # (quotes, 、, ·) cannot be a single token and is found by the thesaurus matcher instead.
@@ -64,6 +64,3 @@ def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
         position += len(pair.word)
     return tokens
 
-
-def is_domain_token(token: Token, thesaurus: Thesaurus) -> bool:
-    return label_key(token.word) in thesaurus.by_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from govkg.ontology import level_rank
 from govkg.queries.lookup import mechanism_iris, places_within
 
 _PREFIXES = """
@@ -135,10 +136,6 @@ def knowledge_graph(store) -> nx.MultiDiGraph:
     return graph
 
 
-LEVEL_RANK = {"province": 1, "city": 2, "district": 3, "county": 3, "street": 4, "town": 4,
-              "community": 5, "village": 5, "estate": 6}
-
-
 def place_mechanism_graph(store, level: str | None = None) -> nx.Graph:
     """The bipartite graph of places and the mechanisms they use (edge weight: adoptions).
 
@@ -146,7 +143,7 @@ def place_mechanism_graph(store, level: str | None = None) -> nx.Graph:
     level=district); places broader than the level are left out."""
     adoptions = adoption_graph(store)
     bipartite = nx.Graph()
-    rank = LEVEL_RANK[level] if level else None
+    rank = level_rank(level) if level else None
     for place, mechanism, data in adoptions.edges(data=True):
         if data["kind"] != "adoption":
             continue
@@ -169,10 +166,11 @@ def _ancestor_at(graph: nx.DiGraph, place: str, rank: int) -> str | None:
     node, seen = place, set()
     while node is not None and node not in seen:
         seen.add(node)
-        level_rank = LEVEL_RANK.get(graph.nodes[node].get("level"), 0)
-        if level_rank == rank or (rank == 3 and graph.nodes[node].get("level") in ("district", "county")):
+        # District and county share a rank, so level=district also finds counties.
+        node_rank = level_rank(graph.nodes[node]["level"])
+        if node_rank == rank:
             return node
-        if level_rank < rank:
+        if node_rank < rank:
             return None
         node = next((t for _, t, d in graph.out_edges(node, data=True) if d["kind"] == "within"), None)
     return None
