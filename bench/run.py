@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,28 +63,25 @@ def make_corpus(folder: Path, articles: int, seed: int = 7) -> None:
         (folder / f"article-{i:05d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
 
 
-def timed_in_child(func, limit: float) -> tuple[float, int | None]:
-    """Time func() in a forked child (which shares the loaded data); past `limit` seconds it is
-    stopped and the time is reported as at least `limit`. Returns (seconds, len(result))."""
-    import multiprocessing
+def timed_with_limit(func, limit: float) -> tuple[float, int | None]:
+    """Time func() in this process; past `limit` seconds it is interrupted (rdflib is pure Python,
+    so the alarm lands between two bytecodes) and the time is reported as at least `limit`.
+    Returns (seconds, len(result)), with None for an interrupted run."""
 
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
+    def stop(signum, frame):
+        raise TimeoutError
 
-    def child():
-        start = time.perf_counter()
-        result = func()
-        queue.put((time.perf_counter() - start, len(result)))
-
-    process = context.Process(target=child)
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     start = time.perf_counter()
-    process.start()
-    process.join(limit)
-    if process.is_alive():
-        process.kill()
-        process.join()
+    try:
+        result = func()
+        return time.perf_counter() - start, len(result)
+    except TimeoutError:
         return time.perf_counter() - start, None
-    return queue.get()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def timed(func, repeat: int) -> tuple[float, object]:
@@ -100,6 +98,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2400)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each govkg measurement (median)")
     parser.add_argument("--limit", type=float, default=900, help="seconds an rdflib measurement may take")
+    parser.add_argument("--store", type=Path, help="measure this existing store instead of building a corpus")
     args = parser.parse_args()
 
     import rdflib
@@ -108,37 +107,49 @@ def main() -> None:
     from govkg.graph.store import GraphStore
     from govkg.queries import bind_parameters, named_queries, run_query
 
-    work = Path(tempfile.mkdtemp(prefix="govkg-bench-"))
-    corpus, store_path = work / "corpus", work / "store"
-    make_corpus(corpus, args.articles)
-    start = time.perf_counter()
-    report = build([corpus], store_path)
-    build_seconds = time.perf_counter() - start
-    store = GraphStore(store_path)
-    print(f"corpus: {args.articles} articles; build: {build_seconds:.1f} s; {report.triples} quads in the store")
+    if args.store:
+        store_path = args.store
+        print(f"store: {store_path} (not rebuilt)")
+    else:
+        work = Path(tempfile.mkdtemp(prefix="govkg-bench-"))
+        corpus, store_path = work / "corpus", work / "store"
+        make_corpus(corpus, args.articles)
+        start = time.perf_counter()
+        build([corpus], store_path)
+        print(f"corpus: {args.articles} articles; build: {time.perf_counter() - start:.1f} s")
+    on_disk = GraphStore(store_path)
+    print(f"{len(on_disk.dump('nquads').splitlines())} quads in the store; "
+          f"folder {sum(f.stat().st_size for f in store_path.iterdir()) / 1e6:.0f} MB")
 
-    dump = store.dump("nquads")
+    start = time.perf_counter()
+    in_memory = on_disk.in_memory()
+    memory_load = time.perf_counter() - start
+    dump = on_disk.dump("nquads")
     start = time.perf_counter()
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(data=dump, format="nquads")
-    print(f"rdflib: parsed the same {len(dump) / 1e6:.0f} MB of N-Quads in {time.perf_counter() - start:.1f} s")
+    rdflib_load = time.perf_counter() - start
+    print(f"loading into memory: govkg in_memory() {memory_load:.1f} s; "
+          f"rdflib parsing the same {len(dump) / 1e6:.0f} MB of N-Quads {rdflib_load:.1f} s")
 
     queries = {
-        "trace": bind_parameters(named_queries()["trace"].text, {"mechanism": "1+3+N"}),
-        "adoptions": named_queries()["adoptions"].text,
+        "trace": ({"mechanism": "1+3+N"}, bind_parameters(named_queries()["trace"].text, {"mechanism": "1+3+N"})),
+        "adoptions": ({}, named_queries()["adoptions"].text),
     }
     rows = []
-    for name, text in queries.items():
-        params = {"mechanism": "1+3+N"} if name == "trace" else {}
-        ours, result = timed(lambda name=name, params=params: run_query(store, name, params), args.repeat)
-        theirs, count = timed_in_child(lambda text=text: list(dataset.query(text)), args.limit)
+    for name, (params, text) in queries.items():
+        disk, result = timed(lambda params=params, name=name: run_query(on_disk, name, params), args.repeat)
+        memory, memory_result = timed(lambda params=params, name=name: run_query(in_memory, name, params), args.repeat)
+        assert memory_result == result, name
+        theirs, count = timed_with_limit(lambda text=text: list(dataset.query(text)), args.limit)
         if count is not None:
             assert count == len(result[1]), (name, count, len(result[1]))
-        rows.append((f"query {name} ({len(result[1])} rows)", ours, theirs, count is None))
+        rows.append((f"query {name} ({len(result[1])} rows)", disk, memory, theirs, count is None))
 
-    ours, data = timed(lambda: store.dump("trig"), args.repeat)
-    theirs, count = timed_in_child(lambda: dataset.serialize(format="trig"), args.limit)
-    rows.append((f"export trig ({len(data) / 1e6:.0f} MB)", ours, theirs, count is None))
+    disk, data = timed(lambda: on_disk.dump("trig"), args.repeat)
+    memory, _ = timed(lambda: in_memory.dump("trig"), args.repeat)
+    theirs, count = timed_with_limit(lambda: dataset.serialize(format="trig"), args.limit)
+    rows.append((f"export trig ({len(data) / 1e6:.0f} MB)", disk, memory, theirs, count is None))
 
     govkg = str(Path(sys.executable).with_name("govkg"))
     startup, _ = timed(lambda: subprocess.run([govkg, "query", "--list"], check=True, capture_output=True), args.repeat)
@@ -149,11 +160,13 @@ def main() -> None:
     )
 
     print()
-    print("| measurement | govkg (Oxigraph) | rdflib in memory | ratio |")
-    print("| --- | ---: | ---: | ---: |")
-    for label, ours, theirs, stopped in rows:
+    print("| measurement | govkg, store on disk | govkg, store in memory | rdflib in memory "
+          "| ratio, on disk | ratio, in memory |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, disk, memory, theirs, stopped in rows:
         at_least = "> " if stopped else ""
-        print(f"| {label} | {ours:.3f} s | {at_least}{theirs:.1f} s | {at_least}{theirs / ours:.0f}x |")
+        print(f"| {label} | {disk:.3f} s | {memory:.3f} s | {at_least}{theirs:.1f} s "
+              f"| {at_least}{theirs / disk:.0f}x | {at_least}{theirs / memory:.0f}x |")
     print()
     print(f"`govkg query --list` process: {startup:.2f} s; `govkg query trace ...` process on this store: {full:.2f} s")
     print(f"(store folder: {store_path})")

@@ -19,15 +19,14 @@ SELECT DISTINCT ?place ?place_label ?level ?m ?mechanism ?category ?evidence ?do
   ?a a gk:Adoption ; gk:place ?place ; gk:mechanism ?m ; gk:mainEvidence ?e ; dcterms:source ?d .
   ?d gk:fileName ?doc .
   ?e oa:exact ?evidence .
-  ?place rdfs:label ?place_label ; a ?c . ?c skos:notation ?level .
+  ?place rdfs:label ?place_label ; gk:level ?level .
   ?m skos:prefLabel ?mechanism . FILTER (lang(?mechanism) = "zh")
   OPTIONAL { ?m gk:category ?cat . ?cat skos:notation ?category . }
 }
 """
 PLACE_ROWS = _PREFIXES + """
 SELECT DISTINCT ?place ?place_label ?level ?parent WHERE {
-  ?place rdfs:label ?place_label ; a ?c .
-  ?c rdfs:subClassOf gk:Place ; skos:notation ?level .
+  ?place rdfs:label ?place_label ; gk:level ?level .
   OPTIONAL { ?place gk:parentPlace ?parent }
 }
 """
@@ -103,7 +102,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX schema: <https://schema.org/>
 SELECT DISTINCT ?node ?kind ?label ?detail WHERE {
   {
-    ?node a ?c ; rdfs:label ?label . ?c rdfs:subClassOf gk:Place ; skos:notation ?detail .
+    ?node gk:level ?detail ; rdfs:label ?label .
     BIND ("place" AS ?kind)
   } UNION {
     ?node skos:inScheme <https://w3id.org/govkg/mechanism/scheme> ; skos:prefLabel ?label ; gk:category ?cat .

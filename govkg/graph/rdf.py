@@ -167,6 +167,7 @@ def places_graph(place_iris) -> Graph:
             if level is None or (node, RDF.type, None) in graph:
                 continue
             graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
+            graph.add((node, GKNS.level, Literal(level)))
             graph.add((node, RDFS.label, Literal(path[depth - 1], lang="zh")))
             if depth > 1:
                 graph.add((node, GKNS.parentPlace, place_iri(path[: depth - 1])))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from govkg.errors import QueryError
 from govkg.ontology import label_key
 
@@ -86,8 +88,6 @@ def bind_parameters(text: str, params: dict[str, str]) -> str:
 
     The literals are written by Oxigraph's own N-Triples serializer, so a value holding quotes,
     braces or `DROP ALL` stays one string that matches nothing."""
-    import pyoxigraph as ox
-
     bound: dict[str, str] = {}
     for name, value in params.items():
         for variable, literal in ((name, value), (name + "_key", label_key(value))):
@@ -110,8 +110,6 @@ def bind_parameters(text: str, params: dict[str, str]) -> str:
 
 def check_read_only(text: str) -> None:
     """Refuse SPARQL Update, and report a malformed query in one line with its position."""
-    import pyoxigraph as ox
-
     try:
         ox.Store().query(text)
         return
@@ -133,7 +131,7 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     check_read_only(named.text)
     text = bind_parameters(named.text, params or {})
     try:
-        columns, result = store.query(text)
+        columns, result = store.query(text, tuples=True)
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {str(exc).splitlines()[0]}") from exc
     except (RuntimeError, ValueError) as exc:
@@ -144,29 +142,32 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
         return ["subject", "predicate", "object"], [
             [python_value(t.subject), python_value(t.predicate), python_value(t.object)] for t in result
         ]
-    return columns, [[python_value(row[c]) for c in columns] for row in result]
+    return columns, [[python_value(term) for term in row] for row in result]
 
 
-_NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#integer": int,
-    "http://www.w3.org/2001/XMLSchema#nonNegativeInteger": int,
-    "http://www.w3.org/2001/XMLSchema#decimal": float,
-    "http://www.w3.org/2001/XMLSchema#double": float,
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _number(text: str):
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+# Literal datatypes that become Python numbers or booleans; every other literal becomes its text.
+_CONVERTERS = {
+    _XSD + "integer": int,
+    _XSD + "nonNegativeInteger": int,
+    _XSD + "decimal": _number,
+    _XSD + "double": _number,
+    _XSD + "boolean": lambda text: text == "true",
 }
 
 
 def python_value(term):
     """An Oxigraph term as a plain value: IRIs and strings as str, numbers as numbers."""
-    import pyoxigraph as ox
-
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value if term.datatype else ""
-        if datatype in _NUMERIC:
-            number = _NUMERIC[datatype](term.value)
-            return int(number) if isinstance(number, float) and number.is_integer() else number
-        if datatype.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
+    if type(term) is ox.Literal:
+        convert = _CONVERTERS.get(term.datatype.value)
+        return term.value if convert is None else convert(term.value)
     return term.value
