@@ -60,14 +60,28 @@ def test_changed_file_replaces_its_own_facts(runner, tmp_path):
     "make_input, message",
     [
         (lambda d: d / "missing", "{d}/missing: no such file or folder"),
-        (lambda d: (d / "empty").mkdir() or d / "empty", "{d}/empty: folder holds no .txt files to read"),
+        (lambda d: (d / "empty").mkdir() or d / "empty", "{d}/empty: folder holds no .txt or .html files to read"),
         (
-            lambda d: (d / "gbk.txt").write_bytes("重庆市巴南区推行网格治理。".encode("gbk")) and d / "gbk.txt",
-            "{d}/gbk.txt: not UTF-8 text (byte 0 is 0xd6); convert it to UTF-8 first, e.g. iconv -f GBK -t UTF-8",
+            lambda d: (d / "mixed.txt").write_bytes("重庆市巴南区".encode() + b"\xff\xfe" + "推行网格治理。".encode("gbk"))
+            and d / "mixed.txt",
+            "{d}/mixed.txt: not text in UTF-8, GBK/GB18030 or Big5 (byte 18 is 0xff); "
+            "convert it to UTF-8 first, e.g. iconv -f GBK -t UTF-8",
+        ),
+        (
+            lambda d: (d / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") and d / "photo.txt",
+            "{d}/photo.txt: looks like a binary file, not text",
+        ),
+        (
+            # A page whose article is loaded by JavaScript: nothing to read in the file itself.
+            lambda d: (d / "app.html").write_text(
+                "<html><head><script src='app.js'></script></head><body><div id='app'></div></body></html>",
+                encoding="utf-8",
+            ) and d / "app.html",
+            "{d}/app.html: no article text found in this HTML page",
         ),
         (lambda d: (d / "blank.txt").write_text("  \n\n", encoding="utf-8") and d / "blank.txt", "{d}/blank.txt: file is empty"),
     ],
-    ids=["missing", "empty-folder", "gbk", "blank"],
+    ids=["missing", "empty-folder", "undecodable", "binary", "html-without-article", "blank"],
 )
 def test_bad_input_leaves_the_store_as_it_was(runner, tmp_path, example_store, make_input, message):
     store = tmp_path / "store"

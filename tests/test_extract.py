@@ -84,6 +84,33 @@ def test_adoptions_of_short_texts(text, expected):
     assert adoptions(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Names that end like a generic word (都市, 门市, 山区, 湾区) spelled by a one-character stem.
+        ("成都市武侯区推行红色物业。", {"成都市", "成都市/武侯区"}),
+        ("厦门市思明区推行红色物业。", {"厦门市", "厦门市/思明区"}),
+        ("上海市宝山区推行红色物业。", {"上海市", "上海市/宝山区"}),
+        ("广州市荔湾区推行红色物业。", {"广州市", "广州市/荔湾区"}),
+        ("岚州市云山区推行红色物业。", {"岚州市", "岚州市/云山区"}),  # jieba: 云|山区
+        ("湖北省钟祥市推行红色物业。", {"湖北省", "湖北省/钟祥市"}),  # jieba tags 钟祥市 as a person
+        # Kinds of place, not names.
+        ("文明城市创建中推行红色物业。", set()),
+        ("偏远山区推行红色物业。", set()),
+        ("这座城市推行红色物业。", set()),
+        ("大城市推行红色物业。", set()),
+        ("重庆主城区推行红色物业。", set()),
+        ("旅游区推行红色物业。", set()),
+        ("自然保护区推行红色物业。", set()),
+        ("嵌入式社区推行红色物业。", set()),
+        ("推动党建统领现代社区建设。", set()),  # a mechanism of the thesaurus, not a community
+    ],
+)
+def test_place_names(text, expected):
+    facts = extract_document(doc(text), load_thesaurus())
+    assert {"/".join(p.path) for p in facts.places} == expected
+
+
 def test_body_named_after_a_place_is_an_organization():
     thesaurus = load_thesaurus()
     facts = extract_document(doc("岚州市桐溪区委组织部推动柳岸街道党工委建立党建联席会议制度。"), thesaurus)

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """A file as read: its name, its decoded text and the SHA-256 of its bytes."""
+    """A file as read: its name, its text, the SHA-256 of its bytes, the encoding it was read in
+    and its media type (text/plain, or text/html when the text is the article of a page)."""
 
     name: str
     text: str
     sha256: str
+    encoding: str = "UTF-8"
+    media_type: str = "text/plain"
 
 
 @dataclass(frozen=True)

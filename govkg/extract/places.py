@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from govkg.extract.model import Article, PlaceMention, Sentence
-from govkg.extract.segment import Token
+from govkg.extract.segment import NAME_FLAGS, Token, common_word
 from govkg.ontology import level_rank
 
 # Longest first: a suffix is matched against the end of a name.
@@ -91,7 +91,12 @@ ENUMERATED = re.compile(
     r"(社区|街道|村|小区|镇|乡)"
 )
 ANONYMISED = re.compile(r"[xX×＊*○□某]")
-_GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len))
+_GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len, reverse=True))
+# One character before a generic ending that makes a kind of place (大城市, 旧城区, 主城区, 这座城市)
+# rather than a name spelled by a one-character stem and a level suffix (成都市, 宝山区, 荔湾区).
+MODIFIER_CHARS = set("大小老旧新古半主外内各全本该我此其某原这那座片块条个些批每多两几") | STOP_CHARS | set("省市区县镇乡村")
+# Generic words that jieba splits off a one-character stem: 云|山区, 璧|山区, 岚|城市.
+SPLIT_GENERIC = {"山区", "湾区", "城区", "城市", "都市", "门市", "市区", "郊区"}
 # 东城区, 西城区, 上城区: districts named by a direction, though 城区 alone means "urban area".
 DIRECTION_DISTRICT = re.compile(r"^[东西南北上下中]城区$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -102,6 +107,16 @@ def level_of(name: str) -> str | None:
         if name.endswith(suffix) and len(name) > len(suffix):
             return level
     return None
+
+
+def _generic_kind(name: str) -> bool:
+    """A name ending like a generic word (城市, 山区, 都市) is that word with a modifier (文明城市,
+    偏远山区, 大城市) unless a single other character precedes it (成都市, 宝山区, 荔湾区)."""
+    ending = next((g for g in _GENERIC_ENDINGS if name.endswith(g)), None)
+    if ending is None or DIRECTION_DISTRICT.match(name):
+        return False
+    head = name[: -len(ending)]
+    return len(head) != 1 or head in MODIFIER_CHARS
 
 
 def _suffix_of(word: str) -> str | None:
@@ -137,15 +152,16 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     suffix = _suffix_of(word)
     if index >= 1 and DIRECTION_DISTRICT.match(tokens[index - 1].word + word):
         return index - 1, tokens[index - 1].word + word, False  # 上|城区
+    if word in SPLIT_GENERIC and index >= 1 and _one_character_stem(tokens, index - 1):
+        return index - 1, tokens[index - 1].word + word, False  # 云|山区, 岚|城市
     if suffix is None or word in GENERIC_WORDS and word not in SUFFIX_WORDS:
         return None
     own_prefix = word[: -len(suffix)]
-    if own_prefix and own_prefix[-1] in STOP_CHARS:
+    if len(own_prefix) == 1 and own_prefix in STOP_CHARS:
         return None  # 进社区, 在村
-    if len(own_prefix) > 1 and token.flag != "ns":
+    if len(own_prefix) > 1 and token.flag != "ns" and not _name_word(token, own_prefix):
         return None  # 住宅区, 示范区: a word, not a name (州市 in 岚 州市 may still end one)
-    if (any(word.endswith(g) for g in _GENERIC_ENDINGS) and word not in SUFFIX_WORDS and len(own_prefix) >= 2
-            and not DIRECTION_DISTRICT.match(word)):
+    if word not in SUFFIX_WORDS and len(own_prefix) >= 2 and _generic_kind(word):
         return None  # 文明城市, 都市区
     if len(own_prefix) >= 2:
         return (index, word, False) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
@@ -161,7 +177,7 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     name = prefix + suffix
     if len(prefix) < 2 or prefix in NAME_BREAKERS or name in GENERIC_WORDS or prefix.endswith("地"):
         return None
-    if any(name.endswith(g) for g in _GENERIC_ENDINGS):
+    if _generic_kind(name):
         return None  # 老城区, 示范小区: a kind of place
     parts = tokens[first:index]
     if any(_only_as_rare(t) for t in parts) and not any(t.flag in NAME_FLAGS for t in parts):
@@ -169,7 +185,23 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     return first, prefix + suffix, False
 
 
-NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
+def _name_word(token: Token, stem: str) -> bool:
+    """A word with a level suffix that jieba does not tag as a place may still name one: a rare
+    word or one tagged as a name (思明区, 武侯区, 钟祥市), unless its stem is a common word (旅游区,
+    保护区, 解放区 are kinds of area)."""
+    # nz is also the flag of the thesaurus's own words (党建统领现代社区 is a mechanism).
+    if not (token.rare or token.flag in NAME_FLAGS - {"nz"}) or stem.endswith(("化", "式", "型", "性")):
+        return False
+    return not (common_word(stem) or stem in NAME_BREAKERS or stem in NON_NAME_WORDS or _generic_kind(token.word))
+
+
+def _one_character_stem(tokens: list[Token], index: int) -> bool:
+    """tokens[index] is one character that, alone, starts a name before a generic word (云 in
+    云|山区), not a modifier (大|城市) and not the end of a longer name (偏远|山区 has two)."""
+    token = tokens[index]
+    if len(token.word) != 1 or token.word in MODIFIER_CHARS or not _extends_name(token, True):
+        return False
+    return index == 0 or not _extends_name(tokens[index - 1], False) or bool(_suffix_of(tokens[index - 1].word))
 
 
 def _only_as_rare(token: Token) -> bool:

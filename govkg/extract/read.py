@@ -1,15 +1,40 @@
-"""Finding and reading source files."""
+"""Finding and reading source files: plain text in any common Chinese encoding, and HTML pages.
+
+Text files may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or a
+legacy Chinese encoding (GBK/GB2312/GB18030, Big5), which charset-normalizer tells apart. From an
+HTML page trafilatura takes the article (title and body) and leaves menus, footers and scripts; the
+character offsets of facts from a page count characters of that article text, which
+`read_source(path).text` returns.
+"""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from govkg.errors import InputError
 from govkg.extract.model import SourceDocument
 
-SOURCE_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+SOURCE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its mark starts with UTF-16's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# The encodings Chinese texts come in; GB18030 is the superset of GB2312 and GBK.
+_CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5"]
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc_cn", "hz"}
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title)", re.IGNORECASE)
+_NAMES = {"utf_8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
+          "gb18030": "GB18030", "big5": "Big5"}
 
 
 def find_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -26,7 +51,7 @@ def find_sources(paths: Iterable[str | Path]) -> list[Path]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
             )
             if not files:
-                raise InputError(f"{path}: folder holds no .txt files to read")
+                raise InputError(f"{path}: folder holds no .txt or .html files to read")
             found.extend(files)
         else:
             found.append(path)
@@ -42,21 +67,109 @@ def find_sources(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_source(path: str | Path) -> SourceDocument:
-    """Read a UTF-8 text file (a byte-order mark is allowed) as a SourceDocument."""
+    """Read a text file or an HTML page as a SourceDocument (its text, encoding and media type)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); "
-            "convert it to UTF-8 first, e.g. iconv -f GBK -t UTF-8"
-        ) from exc
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    if path.suffix.lower() in HTML_SUFFIXES or _HTML_START.match(data[:1024]):
+        text, encoding = html_article(path, data)
+        media_type = "text/html"
+    else:
+        text, encoding = decode_text(path, data)
+        media_type = "text/plain"
     if "\x00" in text:
         raise InputError(f"{path}: looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{path}: file is empty")
-    return SourceDocument(path.name, text, hashlib.sha256(data).hexdigest())
+    return SourceDocument(path.name, text, hashlib.sha256(data).hexdigest(), encoding, media_type)
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a file's bytes and the name of its encoding; InputError when no Chinese text
+    encoding reads it."""
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec), _NAMES[codec]
+            except UnicodeDecodeError as exc:
+                raise _undecodable(path, data, codec, exc) from exc
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as utf8_error:
+        if b"\x00" in data:
+            raise InputError(f"{path}: looks like a binary file, not text") from None
+        encoding = detect_encoding(data)
+        if encoding is None:
+            raise _undecodable(path, data, "utf-8", utf8_error) from None
+        return data.decode(encoding), _NAMES.get(encoding, encoding.upper())
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The Chinese text encoding that reads `data` best (charset-normalizer), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_CANDIDATE_ENCODINGS).best()
+    if best is None:
+        return None
+    return "gb18030" if best.encoding in _GB_FAMILY else best.encoding
+
+
+def _undecodable(path: Path, data: bytes, codec: str, exc: UnicodeDecodeError) -> InputError:
+    return InputError(
+        f"{path}: not text in UTF-8, GBK/GB18030 or Big5 (byte {exc.start} is 0x{data[exc.start]:02x}); "
+        "convert it to UTF-8 first, e.g. iconv -f GBK -t UTF-8"
+    )
+
+
+def html_article(path: Path, data: bytes) -> tuple[str, str]:
+    """The article of an HTML page as text (title, then one paragraph per block) and the page's
+    encoding. trafilatura finds the article and drops menus, footers, scripts and tables."""
+    import trafilatura
+
+    encoding = _declared_encoding(data)
+    if encoding is None:
+        try:
+            data.decode("utf-8")
+            encoding = "utf_8"
+        except UnicodeDecodeError:
+            encoding = detect_encoding(data)
+    if encoding is None:
+        raise InputError(f"{path}: cannot tell the encoding of this HTML page; convert it to UTF-8 first")
+    try:
+        markup = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(f"{path}: the page says its encoding is {encoding}, but it is not ({exc})") from exc
+    article = trafilatura.bare_extraction(
+        markup, include_tables=False, include_comments=False, include_images=False, with_metadata=True,
+        favor_recall=True,
+    )
+    body = (article.text or "") if article is not None else ""
+    if not body.strip():
+        raise InputError(f"{path}: no article text found in this HTML page")
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    title = (article.title or "").strip()
+    if title and lines and lines[0] == title:
+        lines = lines[1:]
+    # Blank lines between blocks: the normalizer reads them as paragraph breaks.
+    text = "\n\n".join(([title] if title else []) + lines) + "\n"
+    return text, _NAMES.get(encoding, encoding.upper())
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding an HTML page declares in a <meta> tag, GB2312 and GBK read as their superset."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower().replace("-", "_")
+    try:
+        name = codecs.lookup(name).name.replace("-", "_")
+    except LookupError:
+        return None
+    return "gb18030" if name in _GB_FAMILY else name

@@ -27,6 +27,21 @@ class Token:
         return self.start + len(self.word)
 
 
+# Flags jieba gives to names (places, people, organizations, other proper nouns).
+NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
+# jieba's dictionary (frequencies and tags), shared by every tokenizer; kept by the first one made.
+_dictionary: dict[str, dict] = {}
+
+
+def common_word(word: str) -> bool:
+    """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the stem of a
+    kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区). Needs a segment() call first."""
+    if not _dictionary:
+        return False
+    frequency = _dictionary["frequency"].get(word, 0)
+    return frequency >= RARE_WORD and _dictionary["tags"].get(word, "") not in NAME_FLAGS
+
+
 @lru_cache(maxsize=4)
 def _tokenizer(words: tuple[str, ...]):
     import jieba
@@ -39,7 +54,10 @@ def _tokenizer(words: tuple[str, ...]):
         # jieba's suggested frequency is just enough to keep the whole name ("1+3+N", 四清单一目录)
         # one token; a larger one would raise the dictionary total and skew every other word.
         tokenizer.add_word(word, tag="nz")
-    return jieba.posseg.POSTokenizer(tokenizer)
+    tagger = jieba.posseg.POSTokenizer(tokenizer)
+    _dictionary.setdefault("frequency", tokenizer.FREQ)
+    _dictionary.setdefault("tags", tagger.word_tag_tab)
+    return tagger
 
 
 def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
@@ -55,12 +73,15 @@ def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
 
 def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
     """Tokens of `text` with their offsets and jieba part-of-speech flags."""
-    tokenizer = _tokenizer(domain_words(thesaurus))
+    words = domain_words(thesaurus)
+    tokenizer = _tokenizer(words)
     frequency = tokenizer.tokenizer.FREQ
+    domain = set(words)  # added with a small frequency, but not rare words in the sense of names
     tokens = []
     position = 0
     for pair in tokenizer.cut(text, HMM=True):
-        tokens.append(Token(pair.word, position, pair.flag, 0 < frequency.get(pair.word, 0) < RARE_WORD))
+        rare = 0 < frequency.get(pair.word, 0) < RARE_WORD and pair.word not in domain
+        tokens.append(Token(pair.word, position, pair.flag, rare))
         position += len(pair.word)
     return tokens
 

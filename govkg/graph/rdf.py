@@ -66,6 +66,8 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
     graph.add((doc, GKNS.fileName, Literal(name)))
     graph.add((doc, DCTERMS.title, Literal(facts.title, lang="zh")))
     graph.add((doc, GKNS.sha256, Literal(facts.source.sha256)))
+    graph.add((doc, DCTERMS.format, Literal(facts.source.media_type)))
+    graph.add((doc, GKNS.encoding, Literal(facts.source.encoding)))
     graph.add((doc, GKNS.factsGraph, document_graph_iri(name)))
 
     def place(p: Place) -> URIRef:
