@@ -63,7 +63,9 @@ def main():
 )
 @friendly_errors
 def build(paths, store_path, thesaurus_files):
-    """Extract the facts of .txt files (or folders of them) into the store.
+    """Extract the facts of .txt and .html files (or folders of them) into the store.
+
+    Text may be UTF-8, GBK/GB18030, Big5 or UTF-16; from an HTML page govkg reads the article.
 
     Building again with the same files changes nothing; a changed file replaces its own facts. If
     anything fails, the store is left as it was."""
