@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
-from govkg.queries import bind_parameters, named_queries
+from govkg.graph.store import GraphStore
+from govkg.queries import bind_parameters, named_queries, python_value, run_query, tsv_rows
 from govkg.queries.formatting import display_width, format_table
 
 EXPECTED = {"adoptions", "outcomes", "mechanisms", "places", "trace", "mechanisms-of", "compare",
@@ -99,3 +102,45 @@ def test_table_aligns_wide_characters():
     lines = [table[0], table[2], table[3]]
     starts = [display_width(line[: line.rindex(cell)]) for line, cell in zip(lines, ["n", "1", "22"], strict=True)]
     assert starts == [8, 8, 8]
+
+
+TERMS = [
+    ox.Literal('tab\there "quoted" back\\slash\nnewline\r é 中 \x01'),
+    ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+    ox.Literal("-12", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+    ox.Literal("1.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ox.Literal("2.0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ox.Literal("2.5E1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")),
+    ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+    ox.Literal("2024-05-06", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    ox.Literal("网格“1+3+N”", language="zh"),
+    ox.Literal(""),
+    ox.NamedNode("https://w3id.org/govkg/id/place/%E5%B2%9A%E5%B7%9E%E5%B8%82"),
+    ox.BlankNode("b1"),
+]
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: str(t)[:24])
+def test_tsv_results_give_the_values_of_the_terms(term):
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), term, ox.DefaultGraph()))
+    data = store.query("SELECT ?o ?unbound WHERE { ?s ?p ?o OPTIONAL { ?o <urn:none> ?unbound } }").serialize(
+        format=ox.QueryResultsFormat.TSV
+    )
+    assert tsv_rows(data) == [[python_value(term), None]]
+
+
+def test_tsv_rows_keep_a_row_of_one_unbound_column():
+    store = ox.Store()
+    data = store.query("SELECT ?x WHERE { VALUES ?x { UNDEF 1 UNDEF } }").serialize(format=ox.QueryResultsFormat.TSV)
+    assert tsv_rows(data) == [[None], [1], [None]]
+
+
+def test_every_named_query_gives_the_values_of_its_terms(example_store):
+    store = GraphStore(example_store)
+    params = {"mechanism": "1+3+N", "place": "桐溪区", "place_a": "桐溪区", "place_b": "竹溪区"}
+    for name, query in named_queries().items():
+        declared = next(line for line in query.header.splitlines() if line.startswith("Parameters:"))
+        bound = {k: v for k, v in params.items() if re.search(rf"\b{k}\b", declared)}
+        columns, rows = store.query(bind_parameters(query.text, bound))
+        assert run_query(store, name, bound) == (columns, [[python_value(r[c]) for c in columns] for r in rows]), name

@@ -115,21 +115,21 @@ class GraphStore:
                 raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         yield self._reader
 
-    def query(self, sparql: str, substitutions: dict | None = None, *, tuples: bool = False):
+    def query(self, sparql: str, substitutions: dict | None = None, *, tsv: bool = False):
         """Run a SPARQL query over the union of all graphs.
 
         Returns (column names, rows) for SELECT, where each row is a dict of Oxigraph terms by
-        column name, or with `tuples=True` a tuple in column order (cheaper for big tables);
-        (None, bool) for ASK, and (None, list of triples) for CONSTRUCT and DESCRIBE.
-        `substitutions` must name variables of the SELECT projection (an Oxigraph rule)."""
+        column name, or with `tsv=True` the rows as SPARQL TSV bytes written by Oxigraph (for big
+        tables: no Python object per term); (None, bool) for ASK, and (None, list of triples) for
+        CONSTRUCT and DESCRIBE. `substitutions` must name variables of the SELECT projection."""
         with self.reading() as store:
             results = store.query(
                 sparql, use_default_graph_as_union=True, substitutions=substitutions or None
             )
             if isinstance(results, ox.QuerySolutions):
                 names = [v.value for v in results.variables]
-                if tuples:
-                    return names, [tuple(row) for row in results]
+                if tsv:
+                    return names, results.serialize(format=ox.QueryResultsFormat.TSV)
                 return names, [dict(zip(names, row, strict=True)) for row in results]
             if isinstance(results, ox.QueryBoolean):
                 return None, bool(results)

@@ -131,7 +131,7 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     check_read_only(named.text)
     text = bind_parameters(named.text, params or {})
     try:
-        columns, result = store.query(text, tuples=True)
+        columns, result = store.query(text, tsv=True)
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {str(exc).splitlines()[0]}") from exc
     except (RuntimeError, ValueError) as exc:
@@ -142,7 +142,7 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
         return ["subject", "predicate", "object"], [
             [python_value(t.subject), python_value(t.predicate), python_value(t.object)] for t in result
         ]
-    return columns, [[python_value(term) for term in row] for row in result]
+    return columns, tsv_rows(result)
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -171,3 +171,44 @@ def python_value(term):
         convert = _CONVERTERS.get(term.datatype.value)
         return term.value if convert is None else convert(term.value)
     return term.value
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(match: re.Match) -> str:
+    short, long, char = match.groups()
+    return chr(int(short or long, 16)) if char is None else _ESCAPED.get(char, char)
+
+
+def tsv_value(cell: str):
+    """One cell of SPARQL TSV results as python_value gives it for the same term."""
+    if not cell:
+        return None  # unbound
+    first = cell[0]
+    if first == '"':
+        end = cell.rindex('"')
+        text = cell[1:end]
+        if "\\" in text:
+            text = _ESCAPE.sub(_unescape, text)
+        if cell.startswith("^^<", end + 1):
+            convert = _CONVERTERS.get(cell[end + 4 : -1])
+            return text if convert is None else convert(text)
+        return text  # plain or language-tagged
+    if first == "<":
+        return cell[1:-1]
+    if first == "_":
+        return cell[2:]  # blank node _:id
+    if cell in ("true", "false"):
+        return cell == "true"
+    # Turtle's short forms: 3 is an integer, 1.5 a decimal, 2.5E1 a double.
+    return int(cell) if cell.lstrip("+-").isdigit() else _number(cell)
+
+
+def tsv_rows(data: bytes) -> list[list]:
+    """The rows of SPARQL TSV results (the header line left out) as lists of plain values."""
+    lines = data.decode("utf-8").split("\n")[1:]
+    if lines and not lines[-1]:
+        lines.pop()  # after the last newline; other empty lines are rows of one unbound column
+    return [[tsv_value(cell) for cell in line.split("\t")] for line in lines]
