@@ -94,6 +94,11 @@ def test_adoptions_of_short_texts(text, expected):
         ("广州市荔湾区推行红色物业。", {"广州市", "广州市/荔湾区"}),
         ("岚州市云山区推行红色物业。", {"岚州市", "岚州市/云山区"}),  # jieba: 云|山区
         ("湖北省钟祥市推行红色物业。", {"湖北省", "湖北省/钟祥市"}),  # jieba tags 钟祥市 as a person
+        # Compounds: one jieba word holding two places; a county-level city in its city; a village
+        # turned community.
+        ("上海市浦东新区陆家嘴街道推行红色物业。", {"上海市", "上海市/浦东新区", "上海市/浦东新区/陆家嘴街道"}),
+        ("江苏省苏州市昆山市推行红色物业。", {"江苏省", "江苏省/苏州市", "江苏省/苏州市/昆山市"}),
+        ("深圳市福田区莲花一村社区推行红色物业。", {"深圳市", "深圳市/福田区", "深圳市/福田区/莲花一村社区"}),
         # Kinds of place, not names.
         ("文明城市创建中推行红色物业。", set()),
         ("偏远山区推行红色物业。", set()),
@@ -109,6 +114,13 @@ def test_adoptions_of_short_texts(text, expected):
 def test_place_names(text, expected):
     facts = extract_document(doc(text), load_thesaurus())
     assert {"/".join(p.path) for p in facts.places} == expected
+
+
+def test_a_city_inside_a_city_is_county_level():
+    facts = extract_document(doc("江苏省苏州市昆山市推行红色物业。昆山市组建党建联盟56个。"), load_thesaurus())
+    levels = {"/".join(p.path): p.level for p in facts.places}
+    assert levels == {"江苏省": "province", "江苏省/苏州市": "city", "江苏省/苏州市/昆山市": "county"}
+    assert {a.place.level for a in facts.adoptions} == {"county"}
 
 
 def test_body_named_after_a_place_is_an_organization():

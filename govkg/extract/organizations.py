@@ -17,7 +17,7 @@ from govkg.extract.places import (
     NON_NAME_WORDS,
     STOP_CHARS,
     STOP_FLAGS,
-    level_of,
+    level_of_path,
 )
 from govkg.extract.segment import Token
 
@@ -154,5 +154,5 @@ def _place_of(name: str, start: int, mentions: list, article) -> Place | None:
     if before:
         return before[-1].place
     if article.main_place:
-        return Place(article.main_place, level_of(article.main_place[-1]))
+        return Place(article.main_place, level_of_path(article.main_place))
     return None

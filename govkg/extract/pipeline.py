@@ -13,7 +13,7 @@ from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import (
     generic_references,
-    level_of,
+    level_of_path,
     main_places,
     recognize_places,
     with_context_parents,
@@ -52,7 +52,7 @@ def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
         for depth in range(1, len(mention.place.path) + 1):
             path = mention.place.path[:depth]
             if path not in places:
-                places[path] = Place(path, level_of(path[-1]))
+                places[path] = Place(path, level_of_path(path))
     facts.places = list(places.values())
 
 

@@ -170,8 +170,10 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
     for j in range(index - 1, -1, -1):
         if not _extends_name(tokens[j], j == index - 1) or len(tokens[j].word) + len(prefix) > MAX_NAME:
             break
-        if _suffix_of(tokens[j].word):
+        if _suffix_of(tokens[j].word) and not (suffix in ("社区", "小区") and j == index - 1
+                                                and tokens[j].word.endswith("村") and len(tokens[j].word) > 1):
             break  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
+        # (but 莲花 一村 社区 is one community: villages turned communities keep the village's name)
         prefix = tokens[j].word + prefix
         first = j
     name = prefix + suffix
@@ -232,6 +234,16 @@ def _glued_name(tokens: list[Token], index: int) -> tuple[int, str, bool] | None
     return None
 
 
+def _compound_head(name: str) -> str | None:
+    """The province or city at the start of a compound jieba keeps as one word (上海市 in
+    上海市浦东新区, 荆州市 in 荆州市沙市区), if the rest is a name of its own."""
+    for k in range(3, len(name) - 2):
+        head, tail = name[:k], name[k:]
+        if level_of(head) in ("province", "city") and level_of(tail) and len(tail) - len(_suffix_of(tail)) >= 2:
+            return head
+    return None
+
+
 def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list[tuple[int, int, str, bool]]:
     """(start, end, name, organization role) of each place name in a sentence, offsets in the text."""
     found = []
@@ -247,6 +259,10 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
         organization = bool(ORGANIZATION_AFTER.match(fold[end : end + 12]))
         if weak and not organization:
             continue  # a rare verb before 社区 names a place only where a body follows (合建社区党委)
+        head = _compound_head(name) if first == index else None
+        if head:
+            found.append((start, start + len(head), head, False))  # 上海市 of 上海市浦东新区
+            start, name = start + len(head), name[len(head):]
         found.append((start, end, name, organization))
     # 平安、和韵等10个社区: names listed before a shared level word are places of that level.
     for match in ENUMERATED.finditer(fold, sentence.start, sentence.end):
@@ -265,14 +281,26 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
     return kept
 
 
+def level_of_path(path: tuple[str, ...]) -> str | None:
+    """The level of the last place of a path: that of its name, except that a city inside a city
+    is a county-level city (苏州市 > 昆山市)."""
+    level = level_of(path[-1])
+    if level == "city" and len(path) > 1 and level_of(path[-2]) == "city":
+        return "county"
+    return level
+
+
 def link_compounds(names: list[tuple[int, int, str, bool]]) -> list[tuple[tuple[str, ...], int, int, str, bool]]:
-    """Give each name its path, chaining adjacent names of increasing depth."""
+    """Give each name its path, chaining adjacent names of increasing depth (and a county-level
+    city right after its city: 苏州市昆山市)."""
     out = []
     chain: list[str] = []
     previous_end = -1
     previous_rank = 0
     for start, end, name, org in names:
         rank = level_rank(level_of(name))
+        if start == previous_end and chain and level_of(name) == "city" == level_of_path(tuple(chain)):
+            rank = level_rank("county")
         if start == previous_end and rank > previous_rank:
             chain = chain + [name]
         else:
@@ -301,7 +329,7 @@ def recognize_places(
         full = _extend(path, longest)
         mentions.append(
             PlaceMention(
-                sentence_index, start, end, name, Place(full, level_of(name)),
+                sentence_index, start, end, name, Place(full, level_of_path(full)),
                 "organization" if org else "place",
             )
         )
@@ -399,5 +427,5 @@ def generic_references(sentences: list[Sentence], fold: str, articles: list[Arti
             depth = depths[-1]
             path = main[:depth]
             out.append(PlaceMention(sentence.index, match.start(), match.end(), match.group(),
-                                    Place(path, level_of(path[-1])), "place", generic=True))
+                                    Place(path, level_of_path(path)), "place", generic=True))
     return out

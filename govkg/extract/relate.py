@@ -13,7 +13,7 @@ from govkg.extract.model import (
     Place,
     PlaceMention,
 )
-from govkg.extract.places import level_of
+from govkg.extract.places import level_of_path
 
 
 def places_for(
@@ -32,7 +32,7 @@ def places_for(
                 break
         return [m.place for m in reversed(group)]
     if article.main_place:
-        return [Place(article.main_place, level_of(article.main_place[-1]))]
+        return [Place(article.main_place, level_of_path(article.main_place))]
     return []
 
 

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from govkg.extract.model import DocumentFacts, Evidence, Place
+from govkg.extract.places import level_of_path
 from govkg.ontology import (
     CATEGORY,
     GK,
@@ -165,7 +166,7 @@ def places_graph(place_iris) -> Graph:
         path = place_path(str(iri))
         for depth in range(1, len(path) + 1):
             node = place_iri(path[:depth])
-            level = _level_of_name(path[depth - 1])
+            level = level_of_path(path[:depth])
             if level is None or (node, RDF.type, None) in graph:
                 continue
             graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
@@ -208,12 +209,6 @@ def candidates_graph(proposals) -> Graph:
 def _decimal(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _level_of_name(name: str) -> str | None:
-    from govkg.extract.places import level_of
-
-    return level_of(name)
 
 
 def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
