@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from govkg.extract import extract_document
+from govkg.extract import extract_document, extract_documents
 from govkg.extract.model import SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.segment import segment
 from govkg.ontology import load_thesaurus
 
-from .conftest import SHARED_CORPUS, needs_shared
+from .conftest import EXAMPLES, SHARED_CORPUS, needs_shared
 
 
 def doc(text: str, name: str = "t.txt") -> SourceDocument:
@@ -226,3 +226,19 @@ def test_discovered_core_quoted_again_is_the_same_candidate():
 def test_organizations(text, expected):
     facts = extract_document(doc(text), load_thesaurus())
     assert {(o.name, o.kind, o.place.name if o.place else None) for o in facts.organizations} == expected
+
+
+def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
+    sources = [
+        SourceDocument(f"{i}-{path.name}", path.read_text(encoding="utf-8"), "0" * 64)
+        for i in range(11) for path in sorted(EXAMPLES.glob("*.txt"))
+    ]
+    thesaurus = load_thesaurus()
+    expected = [extract_document(source, thesaurus) for source in sources]
+
+    def not_here(*args):
+        raise AssertionError("extracted in the calling process, not in workers")
+
+    # Workers import govkg afresh, so this only stops extraction in this process.
+    monkeypatch.setattr("govkg.extract.pipeline.extract_document", not_here)
+    assert extract_documents(sources, thesaurus, workers=2) == expected

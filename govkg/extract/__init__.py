@@ -1,7 +1,7 @@
 """Text in, facts out: pure functions from a document to facts with offsets (no RDF here)."""
 
 from govkg.extract.model import DocumentFacts, SourceDocument
-from govkg.extract.pipeline import PIPELINE, extract_document, extract_file
+from govkg.extract.pipeline import PIPELINE, extract_document, extract_documents, extract_file
 from govkg.extract.read import find_sources, read_source
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "DocumentFacts",
     "SourceDocument",
     "extract_document",
+    "extract_documents",
     "extract_file",
     "find_sources",
     "read_source",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from govkg.extract.discover import discover_mechanisms
@@ -101,6 +102,39 @@ def extract_document(source: SourceDocument, thesaurus: Thesaurus | None = None)
     for _name, step in PIPELINE:
         step(facts, thesaurus)
     return facts
+
+
+# Below this many documents, starting worker processes (each loads jieba) costs more than it saves.
+PARALLEL_FROM = 32
+_worker_thesaurus: Thesaurus | None = None
+
+
+def _start_worker(thesaurus: Thesaurus) -> None:
+    global _worker_thesaurus
+    _worker_thesaurus = thesaurus
+
+
+def _extract_in_worker(source: SourceDocument) -> DocumentFacts:
+    return extract_document(source, _worker_thesaurus)
+
+
+def extract_documents(
+    sources: Sequence[SourceDocument], thesaurus: Thesaurus | None = None, workers: int | None = None
+) -> list[DocumentFacts]:
+    """extract_document for many documents, in order, spread over `workers` processes (default:
+    one per CPU) when there are enough documents to be worth it. Extraction is pure Python
+    (jieba's tagger above all), so processes, not threads, are what use more than one core."""
+    thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
+    workers = min(workers or os.cpu_count() or 1, max(1, len(sources) // 8))
+    if workers < 2 or len(sources) < PARALLEL_FROM:
+        return [extract_document(source, thesaurus) for source in sources]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may hold an open store, whose threads a fork would copy mid-lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(thesaurus,)) as pool:
+        return list(pool.map(_extract_in_worker, sources, chunksize=4))
 
 
 def extract_file(path: str | Path, thesaurus: Thesaurus | None = None) -> DocumentFacts:

@@ -60,8 +60,28 @@ def _tokenizer(words: tuple[str, ...]):
     return tagger
 
 
+# The domain words of the last thesauri seen, by identity: segment() runs once per sentence.
+_domain_words_of: dict[int, tuple[Thesaurus, tuple[str, ...]]] = {}
+
+
 def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     """Thesaurus labels that jieba can hold as single words, with case kept as texts write it."""
+    cached = _domain_words_of.get(id(thesaurus))
+    if cached is not None and cached[0] is thesaurus:
+        return cached[1]
+    words = _domain_words(thesaurus)
+    if len(_domain_words_of) >= 4:
+        _domain_words_of.clear()
+    _domain_words_of[id(thesaurus)] = (thesaurus, words)
+    return words
+
+
+@lru_cache(maxsize=4)
+def _word_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)
+
+
+def _domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     words = set()
     for mechanism in thesaurus.mechanisms.values():
         for label in mechanism.labels:
@@ -76,7 +96,7 @@ def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
     words = domain_words(thesaurus)
     tokenizer = _tokenizer(words)
     frequency = tokenizer.tokenizer.FREQ
-    domain = set(words)  # added with a small frequency, but not rare words in the sense of names
+    domain = _word_set(words)  # added with a small frequency, but not rare words in the sense of names
     tokens = []
     position = 0
     for pair in tokenizer.cut(text, HMM=True):

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from govkg import __version__
-from govkg.extract import extract_document, find_sources, read_source
+from govkg.extract import extract_documents, find_sources, read_source
 from govkg.graph.rdf import document_graph, document_graph_iri, place_resolver
 from govkg.graph.store import BuildReport, open_store
 from govkg.ontology import (
@@ -23,9 +23,11 @@ from govkg.ontology import (
 
 
 def build(
-    paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] = ()
+    paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] = (),
+    workers: int | None = None,
 ) -> BuildReport:
-    """Extract the facts of every .txt file under `paths` into the store at `store_path`.
+    """Extract the facts of every source file under `paths` into the store at `store_path`,
+    with `workers` processes for the extraction (default: one per CPU).
 
     All files are read and checked before the store is touched, and the store is replaced only
     when the new one is complete, so a failure leaves the previous store as it was."""
@@ -39,7 +41,7 @@ def build(
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
     stored = store.document_hashes() if store.vocabulary_hash() == fingerprint else {}
     changed = [s for s in sources if stored.get(s.name) != s.sha256]
-    facts = [extract_document(source, thesaurus) for source in changed]
+    facts = extract_documents(changed, thesaurus, workers)
     resolve = place_resolver(store.place_paths() | {p.path for f in facts for p in f.places})
     documents = [
         (source.name, source.sha256, str(document_graph_iri(source.name)), None) for source in sources
