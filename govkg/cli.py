@@ -83,6 +83,19 @@ def build(paths, store_path, thesaurus_files, workers):
 
 
 @main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
+def text(path):
+    """Print the text govkg reads from a file: a GBK or Big5 file decoded, the article of an HTML
+    page. Evidence offsets count characters of this text."""
+    from govkg.extract import read_source
+
+    source = read_source(path)
+    click.echo(f"# {source.name}: {source.media_type}, {source.encoding}, {len(source.text)} characters", err=True)
+    click.echo(source.text, nl=not source.text.endswith("\n"))
+
+
+@main.command()
 @click.argument("query", required=False)
 @store_option
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",

@@ -104,3 +104,13 @@ def test_build_reads_gbk_files_and_html_pages_with_their_evidence(tmp_path):
         {"doc": "tongxi-page.html", "format": "text/html", "encoding": "GB18030"},
         {"doc": "yunshan-gbk.txt", "format": "text/plain", "encoding": "GB18030"},
     ]
+
+
+def test_text_command_prints_what_offsets_count(tmp_path):
+    page = write(tmp_path, "page.html", PAGE.format(charset="gb2312").encode("gbk"))
+    result = CliRunner().invoke(main, ["text", str(page)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == read_source(page).text
+    assert result.stderr == f"# page.html: text/html, GB18030, {len(read_source(page).text)} characters\n"
+    missing = CliRunner().invoke(main, ["text", str(tmp_path / "nope.txt")])
+    assert (missing.exit_code, missing.output) == (1, f"Error: {tmp_path / 'nope.txt'}: cannot be read (No such file or directory)\n")
