@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
+from govkg.extract import extract_file
 from govkg.extract.read import read_source
 
 ARTICLE = "岚州市桐溪区推行“红色物业”模式，推动物业服务企业成立党支部。\n\n荷塘社区探索“双报到”机制，解决问题1200余个。\n"
@@ -114,3 +115,12 @@ def test_text_command_prints_what_offsets_count(tmp_path):
     assert result.stderr == f"# page.html: text/html, GB18030, {len(read_source(page).text)} characters\n"
     missing = CliRunner().invoke(main, ["text", str(tmp_path / "nope.txt")])
     assert (missing.exit_code, missing.output) == (1, f"Error: {tmp_path / 'nope.txt'}: cannot be read (No such file or directory)\n")
+
+
+def test_windows_line_ends_and_a_short_wrapped_line(tmp_path):
+    text = "岚州市桐溪区：网格治理\r\n\r\n岚州市桐溪区推行“1+3+N”网格力量配备模式，\r\n配备网格员320名。\r\n"
+    facts = extract_file(write(tmp_path, "win.txt", text.encode("gbk")))
+    (adoption,) = facts.adoptions
+    evidence = adoption.evidence
+    assert evidence.text == "岚州市桐溪区推行“1+3+N”网格力量配备模式，配备网格员320名。"
+    assert text[evidence.start : evidence.end].replace("\r\n", "") == evidence.text

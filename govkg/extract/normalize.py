@@ -110,6 +110,9 @@ def _classify(piece: _Piece) -> _Piece:
     return piece
 
 
+CLAUSE_BREAKS = ("，", "、", ",")
+
+
 def _paragraphs_of_block(block: list[_Piece], columns: bool) -> list[_Piece]:
     """Join the lines of one block. In column layout every line break inside a block is layout;
     otherwise a line break is layout only where a long line stops in mid-sentence."""
@@ -121,7 +124,9 @@ def _paragraphs_of_block(block: list[_Piece], columns: bool) -> list[_Piece]:
     paragraphs = [block[0]]
     for line in block[1:]:
         last = paragraphs[-1]
-        if not ends_sentence(last.text) and len(last.text) > HEADING_MAX and not last.text.startswith("#"):
+        mid_clause = last.text.endswith(CLAUSE_BREAKS)  # no heading or caption ends with a comma
+        if (not ends_sentence(last.text) and (len(last.text) > HEADING_MAX or mid_clause)
+                and not last.text.startswith("#")):
             paragraphs[-1] = last + line
         else:
             paragraphs.append(line)
