@@ -71,12 +71,33 @@ def test_html_pages_give_their_article(tmp_path, name, charset, codec, encoding)
         '<meta http-equiv="Content-Type" content="text/html; charset={charset}">\n', "")
     source = read_source(write(tmp_path, name, page.encode(codec)))
     assert (source.encoding, source.media_type) == (encoding, "text/html")
-    paragraphs = source.text.strip().split("\n\n")
+    paragraphs = [line for line in source.text.splitlines() if line]
     assert paragraphs[0] == "岚州市桐溪区：党建引领“红色物业”提升小区治理"
     assert "柳岸街道荷塘社区探索“双报到”机制，组织320名在职党员到社区报到，解决群众急难愁盼问题1200余个。" in paragraphs
     # Menus, scripts and footers are not the article.
     for boilerplate in ("首页", "四清单一目录", "版权所有", "江北区新闻"):
         assert boilerplate not in source.text
+
+
+BROKEN_PAGE = """<html><head><meta charset="utf-8"><title>云山区推行网格治理 - 岚州新闻网</title></head><body>
+<div id="menu"><ul><li>首页</li><li>岚州要闻</li><li>江北区动态</li></ul></div>
+<div class="TRS_Editor">
+&nbsp;&nbsp;岚州市云山区坚持党建引领，推行“1+3+N”网格力量配备模式，全区划分网格326个。<br/><br/>
+&nbsp;&nbsp;云山区白沙街道探索“四清单一目录”，<br/>梳理社区工作事项清单86项。<br/><br/>
+　　据悉，该区将进一步深化“红色物业”建设。
+</div>
+<div class="share">分享到：微信 微博</div><div class="footer">岚州新闻网 版权所有</div>
+</body></html>
+"""
+
+
+def test_a_line_break_inside_a_paragraph_of_a_page_is_layout(tmp_path):
+    facts = extract_file(write(tmp_path, "br.html", BROKEN_PAGE.encode("utf-8")))
+    sentences = {a.evidence.text for a in facts.adoptions}
+    assert "云山区白沙街道探索“四清单一目录”，梳理社区工作事项清单86项。" in sentences
+    assert "据悉，该区将进一步深化“红色物业”建设。" in sentences
+    for menu in ("首页", "江北区", "分享到"):
+        assert menu not in facts.source.text
 
 
 def test_build_reads_gbk_files_and_html_pages_with_their_evidence(tmp_path):

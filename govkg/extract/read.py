@@ -143,20 +143,29 @@ def html_article(path: Path, data: bytes) -> tuple[str, str]:
         markup = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError(f"{path}: the page says its encoding is {encoding}, but it is not ({exc})") from exc
-    article = trafilatura.bare_extraction(
-        markup, include_tables=False, include_comments=False, include_images=False, with_metadata=True,
-        favor_recall=True,
-    )
-    body = (article.text or "") if article is not None else ""
-    if not body.strip():
+    # Precision first (menus and share bars left out); a page it finds too little in is read again
+    # favouring recall, since a missed paragraph costs more than a stray menu line.
+    for favour in ({"favor_precision": True}, {"favor_recall": True}):
+        article = trafilatura.bare_extraction(
+            markup, include_tables=False, include_comments=False, include_images=False, with_metadata=True,
+            **favour,
+        )
+        body = (article.text or "").strip() if article is not None else ""
+        if len(body) >= MIN_ARTICLE:
+            break
+    if not body:
         raise InputError(f"{path}: no article text found in this HTML page")
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     title = (article.title or "").strip()
     if title and lines and lines[0] == title:
         lines = lines[1:]
-    # Blank lines between blocks: the normalizer reads them as paragraph breaks.
-    text = "\n\n".join(([title] if title else []) + lines) + "\n"
+    # The title apart; the article's lines as trafilatura gives them (one per paragraph or <br>):
+    # the normalizer joins a line that stops in mid-sentence with the next.
+    text = (title + "\n\n" if title else "") + "\n".join(lines) + "\n"
     return text, _NAMES.get(encoding, encoding.upper())
+
+
+MIN_ARTICLE = 50  # characters: less than this from the precise reading, and the page is read again
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
