@@ -145,8 +145,9 @@ def _extends_name(token: Token, next_to_suffix: bool) -> bool:
     return token.flag not in STOP_FLAGS or token.flag == "ns" or token.rare
 
 
-def _name_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
-    """The place name ending with tokens[index], if that token closes one: (start token, name)."""
+def _name_at(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
+    """The place name ending with tokens[index], if that token closes one: (start token, name,
+    whether it needs a body after it to count)."""
     token = tokens[index]
     word = token.word
     suffix = _suffix_of(word)
