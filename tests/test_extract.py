@@ -220,8 +220,18 @@ def test_discovered_core_quoted_again_is_the_same_candidate():
         }),
         ("桐溪区生态环境局到场处置。", {("桐溪区生态环境局", "government", "桐溪区")}),
         ("社区党委牵头，基层党组织参与，形成良好格局。", set()),
+        # A level word names a body of the article's place of that level; elsewhere it stays generic.
+        ("临江市白塔区：基层治理\n\n白塔区委组织部牵头，联合区民政局、区住建委成立工作专班。", {
+            ("白塔区委组织部", "party-organization", "白塔区"), ("白塔区民政局", "government", "白塔区"),
+            ("白塔区住建委", "government", "白塔区"),
+        }),
+        ("白塔区白沙街道：红色物业\n\n白沙街道推行红色物业，街道党工委每月调度。", {
+            ("白沙街道党工委", "party-organization", "白沙街道"),
+        }),
+        ("临江市白塔区：基层治理\n\n各街道党工委每月调度，市场监管局和市民服务中心参与。", set()),
     ],
-    ids=["party", "quoted-team", "owners-committee", "bureau", "kinds-not-bodies"],
+    ids=["party", "quoted-team", "owners-committee", "bureau", "kinds-not-bodies", "level-word-district",
+         "level-word-street", "level-word-without-that-place"],
 )
 def test_organizations(text, expected):
     facts = extract_document(doc(text), load_thesaurus())

@@ -18,14 +18,15 @@ from govkg.extract.places import (
     STOP_CHARS,
     STOP_FLAGS,
     level_of_path,
+    place_of_level,
 )
 from govkg.extract.segment import Token
 
 HEADS = {
     "party-organization": ("党工委", "党委", "党总支", "党支部", "党组织", "区委", "市委", "县委", "省委",
-                           "组织部", "宣传部", "统战部", "政法委", "纪委", "行业党委"),
+                           "组织部", "宣传部", "统战部", "政法委", "纪委", "行业党委", "社会工作部"),
     "government": ("人民政府", "政府", "办事处", "生态环境局", "局", "指挥中心", "保障中心", "大数据中心",
-                   "管理中心", "商务部", "民政部"),
+                   "管理中心", "商务部", "民政部", "综治中心", "住建委", "卫健委", "发改委", "网信办", "信访办"),
     "enterprise": ("公司", "商店", "集市", "超市"),
     "property-company": ("物业服务中心", "物业公司", "物业"),
     "owners-committee": ("业主委员会", "业委会"),
@@ -46,6 +47,9 @@ FIGURE_WORDS = {"格局", "布局", "大局", "全局", "结局", "当局", "破
 GENERIC_PARTY_HEADS = set(HEADS["party-organization"]) - {"区委", "市委", "县委", "省委"}
 # Bodies named by their level alone: 区委, 市委, 区生态环境局, 街道党工委.
 LEVEL_PREFIXES = ("街道", "社区", "区", "市", "县", "镇", "省")
+# The level a level word stands for when it names a body of the article's place (区民政局).
+LEVEL_WORDS = {"街道": "street", "社区": "community", "区": "district", "县": "county", "市": "city",
+               "镇": "town", "乡": "town", "村": "village"}
 QUOTES = "“”‘’"
 _QUOTED = re.compile(r"[“‘][^”’]*[”’]")
 MAX_PREFIX = 12
@@ -124,18 +128,25 @@ def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
                 name = "".join(ch for ch in name if ch not in QUOTES)  # “先锋骑士”志愿服务队
             name = name.strip(QUOTES)
             prefix = local[start : first.start()].strip(QUOTES)
-            if prefix in KIND_WORDS or local[max(0, first.start() - 1) : first.end()] in FIGURE_WORDS:
-                continue  # 基层党组织, 网格党群服务站: a kind of body; 格局 is no bureau
+            if local[max(0, first.start() - 1) : first.end()] in FIGURE_WORDS:
+                continue  # 格局 is no bureau
+            article = articles[sentence.article]
+            own = _level_body(tokens, start, first.start(), name, article.main_place)
+            if own is None and prefix in KIND_WORDS:
+                continue  # 基层党组织, 网格党群服务站: a kind of body
             if not prefix and first.group() not in ("区委", "市委", "县委", "省委"):
                 continue
-            if prefix in LEVEL_PREFIXES and first.group() in GENERIC_PARTY_HEADS:
+            if own is not None:
+                name, own_place = own  # 区民政局 in an article about 白塔区: 白塔区民政局
+                proper = True
+            elif prefix in LEVEL_PREFIXES and first.group() in GENERIC_PARTY_HEADS:
                 continue
             if head in WEAK_HEADS and not proper:
                 continue
             if len(name) < 3 or name in GENERIC_WORDS:
                 continue
             absolute = sentence.start + start
-            place = _place_of(name, absolute, places_in[sentence.index], articles[sentence.article])
+            place = own_place if own is not None else _place_of(name, absolute, places_in[sentence.index], article)
             key = (name, place.path if place else ())
             previous = found.get(key)
             mechanisms = tuple(dict.fromkeys(
@@ -144,6 +155,28 @@ def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
             evidence = previous.evidence if previous else facts.evidence(sentence)
             found[key] = Organization(name, KIND_OF_HEAD[head], place, evidence, mechanisms)
     return list(found.values())
+
+
+def _level_body(tokens: list[Token], start: int, head_start: int, name: str,
+                main_place: tuple[str, ...]) -> tuple[str, Place] | None:
+    """A body named by a level word that stands for the article's place of that level: 区民政局,
+    县公安局, 区委组织部 in an article about 白塔区, 街道党工委 in one about 白沙街道. Returns the
+    name with the place's own name in front, and that place; None when the article is about no
+    place of that level (then 街道党工委 means street committees in general)."""
+    token = next((t for t in tokens if t.start == start), None)
+    if token is None or not main_place:
+        return None
+    for word, level in LEVEL_WORDS.items():
+        # The level word is a token of its own (区 民政局), or starts the one word jieba made of the
+        # whole body (县公安局, 区委): never the start of another word (市民, 市场, 社区服务).
+        alone = token.word == word
+        whole = token.word.startswith(word) and token.end >= head_start and len(token.word) > len(word)
+        if (alone or whole) and name.startswith(word) and len(name) > len(word):
+            path = place_of_level(main_place, level)
+            if path is None:
+                return None
+            return path[-1] + name[len(word):], Place(path, level_of_path(path))
+    return None
 
 
 def _place_of(name: str, start: int, mentions: list, article) -> Place | None:

@@ -408,6 +408,14 @@ GENERIC_REFERENCES = {
 _GENERIC_REFERENCE = re.compile("|".join(sorted(GENERIC_REFERENCES, key=len, reverse=True)))
 
 
+def place_of_level(path: tuple[str, ...], wanted: str) -> tuple[str, ...] | None:
+    """The most specific place of level `wanted` on `path` (a county for "district" too: 全区 and
+    区民政局 are said in counties as well), or None."""
+    depths = [i + 1 for i, name in enumerate(path) if level_of(name) == wanted
+              or (wanted == "district" and level_of(name) == "county")]
+    return path[: depths[-1]] if depths else None
+
+
 def generic_references(sentences: list[Sentence], fold: str, articles: list[Article]) -> list[PlaceMention]:
     """Mentions of 全区, 该街道 … resolved to the place of that level on the path of the place
     the article is about; where the article is about no such place, nothing is resolved."""
@@ -420,13 +428,9 @@ def generic_references(sentences: list[Sentence], fold: str, articles: list[Arti
         if not main or sentence.kind != "body":
             continue
         for match in _GENERIC_REFERENCE.finditer(fold, sentence.start, sentence.end):
-            wanted = GENERIC_REFERENCES[match.group()]
-            depths = [i + 1 for i, name in enumerate(main) if level_of(name) == wanted
-                      or (wanted == "district" and level_of(name) == "county")]
-            if not depths:
+            path = place_of_level(main, GENERIC_REFERENCES[match.group()])
+            if path is None:
                 continue
-            depth = depths[-1]
-            path = main[:depth]
             out.append(PlaceMention(sentence.index, match.start(), match.end(), match.group(),
                                     Place(path, level_of_path(path)), "place", generic=True))
     return out
