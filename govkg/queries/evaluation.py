@@ -2,7 +2,8 @@
 
 Adoptions match on document, most specific place and mechanism, where a mechanism matches when
 any of its labels is any label the gold gives it. Outcomes match on document, value and unit (each
-gold outcome at most once). Places match on name and level.
+gold outcome at most once). Places match on name and level. Organizations match on document and
+name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govkg.errors import InputError
-from govkg.ontology import label_key
+from govkg.ontology import ORG, ORGANIZATION_TYPES, label_key
 from govkg.queries import run_query
 
 MECHANISM_LABELS = """
@@ -64,8 +65,24 @@ def load_gold(path: str | Path) -> dict:
     return gold
 
 
+ORGANIZATIONS = f"""
+PREFIX gk: <https://w3id.org/govkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?doc ?name WHERE {{
+  VALUES ?type {{ {" ".join(f"gk:{name}" for name in ORGANIZATION_TYPES.values())} <{ORG}Organization> }}
+  ?o a ?type ; rdfs:label ?name ; gk:evidence ?e .
+  ?e dcterms:source ?d .
+  ?d gk:fileName ?doc .
+}}
+"""
+
+
 def evaluate(store, gold: dict) -> list[Score]:
-    return [score_adoptions(store, gold), score_outcomes(store, gold), score_places(store, gold)]
+    scores = [score_adoptions(store, gold), score_outcomes(store, gold), score_places(store, gold)]
+    if "organizations" in gold:
+        scores.append(score_organizations(store, gold))
+    return scores
 
 
 def score_adoptions(store, gold: dict) -> Score:
@@ -123,11 +140,22 @@ def score_places(store, gold: dict) -> Score:
     return score
 
 
+def score_organizations(store, gold: dict) -> Score:
+    _, rows = store.query(ORGANIZATIONS)
+    predicted = {(r["doc"].value, r["name"].value) for r in rows}
+    wanted = {(o["doc"], o["name"]) for o in gold["organizations"]}
+    score = Score("organizations", len(predicted), len(wanted))
+    score.matched_predicted = score.matched_gold = len(predicted & wanted)
+    score.misses = sorted(wanted - predicted)
+    score.extras = sorted(predicted - wanted)
+    return score
+
+
 def format_scores(scores: list[Score], details: bool = True) -> str:
-    lines = [f"{'':10}  {'precision':>9}  {'recall':>6}  {'F1':>5}  {'predicted':>9}  {'gold':>5}"]
+    lines = [f"{'':13}  {'precision':>9}  {'recall':>6}  {'F1':>5}  {'predicted':>9}  {'gold':>5}"]
     for s in scores:
         lines.append(
-            f"{s.name:10}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.predicted:9d}  {s.gold:5d}"
+            f"{s.name:13}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.predicted:9d}  {s.gold:5d}"
         )
     if details:
         for s in scores:
