@@ -60,28 +60,8 @@ def _tokenizer(words: tuple[str, ...]):
     return tagger
 
 
-# The domain words of the last thesauri seen, by identity: segment() runs once per sentence.
-_domain_words_of: dict[int, tuple[Thesaurus, tuple[str, ...]]] = {}
-
-
 def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     """Thesaurus labels that jieba can hold as single words, with case kept as texts write it."""
-    cached = _domain_words_of.get(id(thesaurus))
-    if cached is not None and cached[0] is thesaurus:
-        return cached[1]
-    words = _domain_words(thesaurus)
-    if len(_domain_words_of) >= 4:
-        _domain_words_of.clear()
-    _domain_words_of[id(thesaurus)] = (thesaurus, words)
-    return words
-
-
-@lru_cache(maxsize=4)
-def _word_set(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(words)
-
-
-def _domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     words = set()
     for mechanism in thesaurus.mechanisms.values():
         for label in mechanism.labels:
@@ -91,15 +71,29 @@ def _domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+# The tagger and domain words of the last thesauri seen, by identity: segment() runs once per
+# sentence, and hashing the thesaurus's words each time would cost more than the lookup saves.
+_segmenters: dict[int, tuple[Thesaurus, object, frozenset[str]]] = {}
+
+
+def _segmenter(thesaurus: Thesaurus):
+    cached = _segmenters.get(id(thesaurus))
+    if cached is None or cached[0] is not thesaurus:
+        words = domain_words(thesaurus)
+        if len(_segmenters) >= 4:
+            _segmenters.clear()
+        cached = _segmenters[id(thesaurus)] = (thesaurus, _tokenizer(words), frozenset(words))
+    return cached[1], cached[2]
+
+
 def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
     """Tokens of `text` with their offsets and jieba part-of-speech flags."""
-    words = domain_words(thesaurus)
-    tokenizer = _tokenizer(words)
+    tokenizer, domain = _segmenter(thesaurus)
     frequency = tokenizer.tokenizer.FREQ
-    domain = _word_set(words)  # added with a small frequency, but not rare words in the sense of names
     tokens = []
     position = 0
     for pair in tokenizer.cut(text, HMM=True):
+        # Thesaurus words have a small frequency too, but are not rare in the sense of names.
         rare = 0 < frequency.get(pair.word, 0) < RARE_WORD and pair.word not in domain
         tokens.append(Token(pair.word, position, pair.flag, rare))
         position += len(pair.word)
