@@ -13,6 +13,7 @@ from govkg.extract.model import DocumentFacts, Organization, Place
 from govkg.extract.places import (
     _HAN,
     GENERIC_WORDS,
+    LEVEL_SUFFIXES,
     NAME_FLAGS,
     NON_NAME_WORDS,
     STOP_CHARS,
@@ -48,8 +49,7 @@ GENERIC_PARTY_HEADS = set(HEADS["party-organization"]) - {"区委", "市委", "�
 # Bodies named by their level alone: 区委, 市委, 区生态环境局, 街道党工委.
 LEVEL_PREFIXES = ("街道", "社区", "区", "市", "县", "镇", "省")
 # The level a level word stands for when it names a body of the article's place (区民政局).
-LEVEL_WORDS = {"街道": "street", "社区": "community", "区": "district", "县": "county", "市": "city",
-               "镇": "town", "乡": "town", "村": "village"}
+LEVEL_WORDS = {word: dict(LEVEL_SUFFIXES)[word] for word in ("街道", "社区", "区", "县", "市", "镇", "乡", "村")}
 QUOTES = "“”‘’"
 _QUOTED = re.compile(r"[“‘][^”’]*[”’]")
 MAX_PREFIX = 12

@@ -132,8 +132,12 @@ def score_outcomes(store, gold: dict) -> Score:
 def score_places(store, gold: dict) -> Score:
     _, rows = run_query(store, "places")
     predicted = {(r[0], r[1]) for r in rows}
-    wanted = {(p["name"], p["level"]) for p in gold.get("places", [])}
-    score = Score("places", len(predicted), len(wanted))
+    return _exact_score("places", predicted, {(p["name"], p["level"]) for p in gold.get("places", [])})
+
+
+def _exact_score(name: str, predicted: set, wanted: set) -> Score:
+    """Precision and recall of items that match only when equal."""
+    score = Score(name, len(predicted), len(wanted))
     score.matched_predicted = score.matched_gold = len(predicted & wanted)
     score.misses = sorted(wanted - predicted)
     score.extras = sorted(predicted - wanted)
@@ -143,12 +147,7 @@ def score_places(store, gold: dict) -> Score:
 def score_organizations(store, gold: dict) -> Score:
     _, rows = store.query(ORGANIZATIONS)
     predicted = {(r["doc"].value, r["name"].value) for r in rows}
-    wanted = {(o["doc"], o["name"]) for o in gold["organizations"]}
-    score = Score("organizations", len(predicted), len(wanted))
-    score.matched_predicted = score.matched_gold = len(predicted & wanted)
-    score.misses = sorted(wanted - predicted)
-    score.extras = sorted(predicted - wanted)
-    return score
+    return _exact_score("organizations", predicted, {(o["doc"], o["name"]) for o in gold["organizations"]})
 
 
 def format_scores(scores: list[Score], details: bool = True) -> str:
