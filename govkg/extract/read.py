@@ -132,17 +132,13 @@ def html_article(path: Path, data: bytes) -> tuple[str, str]:
 
     encoding = _declared_encoding(data)
     if encoding is None:
+        # A page that declares nothing is read as a text file is (byte-order mark, UTF-8, detection).
+        markup, name = decode_text(path, data)
+    else:
         try:
-            data.decode("utf-8")
-            encoding = "utf_8"
-        except UnicodeDecodeError:
-            encoding = detect_encoding(data)
-    if encoding is None:
-        raise InputError(f"{path}: cannot tell the encoding of this HTML page; convert it to UTF-8 first")
-    try:
-        markup = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(f"{path}: the page says its encoding is {encoding}, but it is not ({exc})") from exc
+            markup, name = data.decode(encoding), _NAMES.get(encoding, encoding.upper())
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{path}: the page says its encoding is {encoding}, but it is not ({exc})") from exc
     # Precision first (menus and share bars left out); a page it finds too little in is read again
     # favouring recall, since a missed paragraph costs more than a stray menu line.
     for favour in ({"favor_precision": True}, {"favor_recall": True}):
@@ -162,7 +158,7 @@ def html_article(path: Path, data: bytes) -> tuple[str, str]:
     # The title apart; the article's lines as trafilatura gives them (one per paragraph or <br>):
     # the normalizer joins a line that stops in mid-sentence with the next.
     text = (title + "\n\n" if title else "") + "\n".join(lines) + "\n"
-    return text, _NAMES.get(encoding, encoding.upper())
+    return text, name
 
 
 MIN_ARTICLE = 50  # characters: less than this from the precise reading, and the page is read again
