@@ -133,8 +133,8 @@ def main() -> None:
           f"rdflib parsing the same {len(dump) / 1e6:.0f} MB of N-Quads {rdflib_load:.1f} s")
 
     queries = {
-        "trace": ({"mechanism": "1+3+N"}, bind_parameters(named_queries()["trace"].text, {"mechanism": "1+3+N"})),
-        "adoptions": ({}, named_queries()["adoptions"].text),
+        "trace": ({"mechanism": "1+3+N"}, bind_parameters(named_queries()["trace"].sparql, {"mechanism": "1+3+N"})),
+        "adoptions": ({}, named_queries()["adoptions"].sparql),
     }
     rows = []
     for name, (params, text) in queries.items():

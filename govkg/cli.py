@@ -24,6 +24,24 @@ def store_option(func):
     )(func)
 
 
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def output_option(func):
+    """The --format option of every command that prints rows."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
+        help="How to print the rows: an aligned table, CSV, TSV or JSON.",
+    )(func)
+
+
+def echo_tables(tables, fmt: str) -> None:
+    """Print rows through the one renderer (govkg.queries.formatting.render)."""
+    from govkg.queries.formatting import render
+
+    click.echo(render(tables, fmt))
+
+
 def friendly_errors(func):
     """Turn govkg's own errors into click's one-line "Error: ..." and exit status 1."""
 
@@ -37,12 +55,9 @@ def friendly_errors(func):
     return wrapper
 
 
-def _output(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+def _write_text(text: str, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,8 +80,9 @@ def main():
     "--workers", type=click.IntRange(min=1), default=None,
     help="Processes that extract facts in parallel (default: one per CPU; used from 32 changed files on).",
 )
+@click.option("--profile", is_flag=True, help="Also print the seconds each phase and extraction step took.")
 @friendly_errors
-def build(paths, store_path, thesaurus_files, workers):
+def build(paths, store_path, thesaurus_files, workers, profile):
     """Extract the facts of .txt and .html files (or folders of them) into the store.
 
     Text may be UTF-8, GBK/GB18030, Big5 or UTF-16; from an HTML page govkg reads the article.
@@ -80,6 +96,11 @@ def build(paths, store_path, thesaurus_files, workers):
         f"{store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged documents; {report.triples} triples in the store"
     )
+    if profile:
+        from govkg.queries.formatting import Table
+
+        rows = [[phase, round(seconds, 3)] for phase, seconds in report.timings.items()]
+        echo_tables([Table("profile", ["phase", "seconds"], rows)], "table")
 
 
 @main.command()
@@ -100,8 +121,7 @@ def text(path):
 @store_option
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME to VALUE as a string (and ?NAME_key to its folded form). Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="How to print the results.")
+@output_option
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and what each answers.")
 @click.option("--help-query", is_flag=True, help="Show the header of the named query: what it answers, its parameters.")
 @friendly_errors
@@ -111,7 +131,7 @@ def query(query, store_path, params, fmt, list_queries, help_query):
     Queries only read: SPARQL Update is refused."""
     from govkg.graph.store import open_store
     from govkg.queries import named_queries, parse_parameters, resolve_query, run_query
-    from govkg.queries.formatting import format_results
+    from govkg.queries.formatting import Table
 
     if list_queries:
         queries = named_queries()
@@ -125,27 +145,26 @@ def query(query, store_path, params, fmt, list_queries, help_query):
         click.echo(resolve_query(query).header)
         return
     columns, rows = run_query(open_store(store_path), query, parse_parameters(params))
-    click.echo(format_results(columns, rows, fmt))
+    echo_tables([Table(query, columns, rows)], fmt)
 
 
 @main.command()
 @click.argument("mechanism")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@output_option
 @friendly_errors
 def trace(mechanism, store_path, fmt):
     """Show every place that uses MECHANISM (any label or variant: 1+3+N, “1+3+N”, 四单一目录),
     with its district and city and the evidence sentence."""
     from govkg.graph.store import open_store
     from govkg.queries import run_query
-    from govkg.queries.formatting import format_results
+    from govkg.queries.formatting import Table
 
     columns, rows = run_query(open_store(store_path), "trace", {"mechanism": mechanism})
     if not rows:
         raise click.ClickException(f"no place in {store_path} uses a mechanism called '{mechanism}'")
     if fmt != "table":
-        click.echo(format_results(columns, rows, fmt))
+        echo_tables([Table("trace", columns, rows)], fmt)
         return
     by_name = [dict(zip(columns, row, strict=True)) for row in rows]
     click.echo(f"{by_name[0]['mechanism_label']}: used by {len({(r['place'], r['district'], r['city']) for r in by_name})} places")
@@ -174,26 +193,19 @@ def view(store_path, mechanism, place, show_all, bipartite, level, max_nodes, ou
 
     Hover or click a node or an edge for its details; an adoption shows its evidence sentence
     and document. Search and filter by kind, level and category on the page."""
-    from govkg.graph.analysis import adoption_graph, place_mechanism_graph
+    from govkg.errors import QueryError
     from govkg.graph.store import open_store
-    from govkg.graph.views import render_view
+    from govkg.graph.views import view_of_store
 
-    chosen = [x for x in (mechanism, place, show_all or None, bipartite or None) if x]
-    if len(chosen) != 1:
-        raise click.UsageError("choose exactly one of --mechanism M, --place P, --all or --bipartite")
-    store = open_store(store_path)
-    if bipartite:
-        graph = place_mechanism_graph(store, level)
-        title = f"地点–机制 places and mechanisms, by {level}"
-    else:
-        graph = adoption_graph(store, mechanism=mechanism, place=place)
-        title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
-    places = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "place")
-    mechanisms = graph.number_of_nodes() - places
-    adoptions = sum(1 for *_, d in graph.edges(data=True) if d["kind"] == "adoption")
-    summary = f"{places} places, {mechanisms} mechanisms, {adoptions} place–mechanism links. Hover or click an edge for its evidence."
-    _output(render_view(graph, title, summary, max_nodes=max_nodes), output)
-    click.echo(f"{output}: {summary}")
+    try:
+        page = view_of_store(open_store(store_path), mechanism=mechanism, place=place, show_all=show_all,
+                             bipartite=bipartite, level=level, max_nodes=max_nodes)
+    except QueryError as exc:
+        if str(exc).startswith("choose exactly one"):
+            raise click.UsageError(str(exc)) from exc
+        raise
+    _write_text(page.html, output)
+    click.echo(f"{output}: {page.summary}")
 
 
 @main.command(name="export")
@@ -208,14 +220,10 @@ def view(store_path, mechanism, place, show_all, bipartite, level, max_nodes, ou
 def export(store_path, fmt, output):
     """Write the whole store as RDF, or its graph of places, mechanisms, organizations and
     outcomes as GraphML or GEXF."""
+    from govkg.graph.io import export_data
     from govkg.graph.store import open_store
 
-    if fmt in ("graphml", "gexf"):
-        from govkg.graph.analysis import knowledge_graph, network_file
-
-        data = network_file(knowledge_graph(open_store(store_path)), fmt)
-    else:
-        data = open_store(store_path).dump(fmt)
+    data = export_data(open_store(store_path), fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -229,27 +237,17 @@ def export(store_path, fmt, output):
 @click.option("--level", type=click.Choice(["province", "city", "district", "street", "community"]),
               help="Roll places up to this level before comparing them (e.g. district).")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="Rows per list.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@output_option
 @friendly_errors
 def analyze(store_path, level, top, fmt):
     """Mechanisms by reach (distinct places), the most similar pairs of places (Jaccard of their
     mechanisms), clusters of mechanisms used together, and the most connected organizations."""
     from govkg.graph.analysis import analysis_report
     from govkg.graph.store import open_store
-    from govkg.queries.formatting import format_results
+    from govkg.queries.formatting import Table
 
     report = analysis_report(open_store(store_path), level=level, top=top)
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(
-            {name: [dict(zip(columns, row, strict=True)) for row in rows] for name, (columns, rows) in report.items()},
-            ensure_ascii=False, indent=2,
-        ))
-        return
-    for index, (name, (columns, rows)) in enumerate(report.items()):
-        click.echo(("\n" if index else "") + (f"# {name}" if fmt == "csv" else f"{name}:"))
-        click.echo(format_results(columns, rows, fmt))
+    echo_tables([Table(name, columns, rows) for name, (columns, rows) in report.items()], fmt)
 
 
 @main.command(name="import")
@@ -260,19 +258,10 @@ def analyze(store_path, level, top, fmt):
 @friendly_errors
 def import_(file, store_path, fmt):
     """Load an RDF file (for example one made by govkg export) into the store."""
-    from govkg.errors import InputError
+    from govkg.graph.io import import_file
     from govkg.graph.store import open_store
 
-    extensions = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
-    fmt = fmt or extensions.get(file.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{file}: cannot tell the RDF format from the extension; give --format")
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
-    try:
-        count = open_store(store_path).load(file.read_bytes(), fmt)
-    except GovkgError as exc:
-        raise InputError(f"{file}: {exc}") from exc
+    count = import_file(open_store(store_path), file, fmt)
     click.echo(f"{store_path}: {count} quads in the store after importing {file}")
 
 
@@ -294,8 +283,7 @@ def validate(store_path):
 
 @main.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@output_option
 @friendly_errors
 def candidates(store_path, fmt):
     """List the mechanisms discovered in the texts that no thesaurus has yet, with how often they
@@ -303,41 +291,32 @@ def candidates(store_path, fmt):
     and build again with --thesaurus FILE.ttl."""
     from govkg.graph.store import open_store
     from govkg.queries import run_query
-    from govkg.queries.formatting import format_results
+    from govkg.queries.formatting import Table
 
     columns, rows = run_query(open_store(store_path), "candidates")
-    click.echo(format_results(columns, rows, fmt))
+    echo_tables([Table("candidates", columns, rows)], fmt)
 
 
 @main.command()
 @store_option
 @click.option("--mechanism", help="Only the outcomes tied to this mechanism (any spelling).")
 @click.option("--place", help="Only the outcomes of this place and the places within it.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@output_option
 @friendly_errors
 def outcomes(store_path, mechanism, place, fmt):
     """Show the numbers the texts report (value, unit, what they count), by place and mechanism.
 
     Totals add values only where both the indicator and the unit are the same."""
     from govkg.graph.store import open_store
-    from govkg.queries.formatting import format_results
+    from govkg.queries.formatting import Table
     from govkg.queries.outcome_table import COLUMNS, TOTAL_COLUMNS, outcome_table
 
     rows, totals = outcome_table(open_store(store_path), mechanism=mechanism, place=place)
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(
-            {"outcomes": [dict(zip(COLUMNS, r, strict=True)) for r in rows],
-             "totals": [dict(zip(TOTAL_COLUMNS, t, strict=True)) for t in totals]},
-            ensure_ascii=False, indent=2,
-        ))
-        return
-    click.echo(format_results(COLUMNS, rows, fmt))
-    if totals and fmt == "table":
-        click.echo("\nTotals (same indicator and unit only):")
-        click.echo(format_results(TOTAL_COLUMNS, totals, fmt))
+    tables = [Table("outcomes", COLUMNS, rows)]
+    if totals or fmt == "json":
+        tables.append(Table("totals (same indicator and unit only)" if fmt != "json" else "totals",
+                            TOTAL_COLUMNS, totals, derived=True))
+    echo_tables(tables, fmt)
 
 
 @main.command()
@@ -350,23 +329,17 @@ def serve(store_path, port, writable):
     """Serve the store over the SPARQL 1.1 protocol at http://127.0.0.1:PORT/query (Oxigraph server).
 
     Stop it with Ctrl-C. All graphs are queried as one by default."""
-    import subprocess
-
-    from govkg.graph.remote import serve_command
+    from govkg.graph.remote import check_servable, serve
     from govkg.graph.store import open_store
 
-    store = open_store(store_path)
     if str(store_path) == "memory":
         raise click.UsageError("serve needs a store on disk: build one with --store FOLDER")
-    if not store.exists():
-        raise store._missing()
+    store = open_store(store_path)
+    check_servable(store)
     click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query ({'read-write' if writable else 'read-only'}); Ctrl-C stops it", err=True)
-    try:
-        completed = subprocess.run(serve_command(store_path, port, writable), check=False)
-    except KeyboardInterrupt:
-        return
-    if completed.returncode not in (0, -2, 130):
-        raise click.ClickException(f"the oxigraph server stopped with status {completed.returncode}")
+    status = serve(store, port, writable)
+    if status:
+        raise click.ClickException(f"the oxigraph server stopped with status {status}")
 
 
 @main.command()

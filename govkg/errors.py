@@ -17,5 +17,6 @@ class QueryError(GovkgError):
     """A SPARQL query is unknown, malformed, not allowed or has bad parameters."""
 
 
-class ValidationError(GovkgError):
-    """A graph does not conform to the govkg shapes."""
+class ExtractionError(GovkgError):
+    """Extraction could not run: a worker process died, or a step was asked for without the
+    steps it needs."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,15 @@ def sample_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("sample") / "store"
     build([SHARED_CORPUS], store)
     return store
+
+
+@functools.cache
+def default_extractor():
+    """One Extractor of the shipped thesaurus for the whole test session (making one loads jieba)."""
+    from govkg.extract import Extractor
+
+    return Extractor()
+
+
+def extract(source):
+    return default_extractor()(source)

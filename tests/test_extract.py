@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from govkg.extract import extract_document, extract_documents
+from govkg.extract import Extractor
 from govkg.extract.model import SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
-from govkg.extract.segment import segment
 from govkg.ontology import load_thesaurus
 
-from .conftest import EXAMPLES, SHARED_CORPUS, needs_shared
+from .conftest import EXAMPLES, SHARED_CORPUS, default_extractor, extract, needs_shared
 
 
 def doc(text: str, name: str = "t.txt") -> SourceDocument:
@@ -18,8 +17,8 @@ def doc(text: str, name: str = "t.txt") -> SourceDocument:
 
 
 def adoptions(text: str) -> set[tuple[str, str]]:
-    thesaurus = load_thesaurus()
-    facts = extract_document(doc(text), thesaurus)
+    thesaurus = default_extractor().thesaurus
+    facts = extract(doc(text))
     return {("/".join(a.place.path), thesaurus.mechanisms[a.mechanism].pref_label) for a in facts.adoptions}
 
 
@@ -47,8 +46,7 @@ def test_two_articles_in_one_file_each_have_their_place():
         "湖安省漾川市： 党员服务零距离\n\n■本报记者 林晓\n\n漾川市推动机关党员到社区“双报到”。\n\n"
         "湖安省漾川市青石县芦花镇： 积分超市\n\n■本报记者 林晓\n\n芦花镇推行“四议两公开”工作法。\n"
     )
-    thesaurus = load_thesaurus()
-    facts = extract_document(doc(text), thesaurus)
+    facts = extract(doc(text))
     assert [a.main_place for a in facts.articles] == [
         ("湖安省", "漾川市"),
         ("湖安省", "漾川市", "青石县", "芦花镇"),
@@ -112,28 +110,26 @@ def test_adoptions_of_short_texts(text, expected):
     ],
 )
 def test_place_names(text, expected):
-    facts = extract_document(doc(text), load_thesaurus())
+    facts = extract(doc(text))
     assert {"/".join(p.path) for p in facts.places} == expected
 
 
 def test_a_city_inside_a_city_is_county_level():
-    facts = extract_document(doc("江苏省苏州市昆山市推行红色物业。昆山市组建党建联盟56个。"), load_thesaurus())
+    facts = extract(doc("江苏省苏州市昆山市推行红色物业。昆山市组建党建联盟56个。"))
     levels = {"/".join(p.path): p.level for p in facts.places}
     assert levels == {"江苏省": "province", "江苏省/苏州市": "city", "江苏省/苏州市/昆山市": "county"}
     assert {a.place.level for a in facts.adoptions} == {"county"}
 
 
 def test_body_named_after_a_place_is_an_organization():
-    thesaurus = load_thesaurus()
-    facts = extract_document(doc("岚州市桐溪区委组织部推动柳岸街道党工委建立党建联席会议制度。"), thesaurus)
+    facts = extract(doc("岚州市桐溪区委组织部推动柳岸街道党工委建立党建联席会议制度。"))
     kinds = {o.name: o.kind for o in facts.organizations}
     assert kinds == {"桐溪区委组织部": "party-organization", "柳岸街道党工委": "party-organization"}
     assert {m.place.name for m in facts.place_mentions if m.role == "organization"} == {"桐溪区", "柳岸街道"}
 
 
 def test_thesaurus_names_are_single_jieba_tokens():
-    thesaurus = load_thesaurus()
-    words = [t.word for t in segment("落实1+3+N网格力量，严格四清单一目录和四单一目录", thesaurus)]
+    words = [t.word for t in default_extractor().tagger("落实1+3+N网格力量，严格四清单一目录和四单一目录")]
     assert "1+3+N" in words and "四清单一目录" in words and "四单一目录" in words
 
 
@@ -165,13 +161,12 @@ def test_evidence_offsets_on_the_sample_corpus():
 
 def discovered(text: str) -> set[tuple[str, str, bool]]:
     """(place, mechanism label, is a candidate) of each adoption."""
-    thesaurus = load_thesaurus()
-    facts = extract_document(doc(text), thesaurus)
+    facts = extract(doc(text))
     names = {c.iri: c.pref_label for c in facts.candidates}
     return {
         (
             a.place.name,
-            names.get(a.mechanism) or thesaurus.mechanisms[a.mechanism].pref_label,
+            names.get(a.mechanism) or default_extractor().thesaurus.mechanisms[a.mechanism].pref_label,
             a.mechanism in names,
         )
         for a in facts.adoptions
@@ -203,8 +198,7 @@ def test_discovery(text, expected):
 
 
 def test_discovered_core_quoted_again_is_the_same_candidate():
-    thesaurus = load_thesaurus()
-    facts = extract_document(doc("桐溪区建立“一核多元”共治机制。“一核多元”让居民有了主心骨。"), thesaurus)
+    facts = extract(doc("桐溪区建立“一核多元”共治机制。“一核多元”让居民有了主心骨。"))
     assert len(facts.candidates) == 1
     assert set(facts.candidates[0].labels) == {"“一核多元”共治机制", "“一核多元”"}
     assert {m.mechanism for m in facts.mechanism_mentions} == {facts.candidates[0].iri}
@@ -234,7 +228,7 @@ def test_discovered_core_quoted_again_is_the_same_candidate():
          "level-word-street", "level-word-without-that-place"],
 )
 def test_organizations(text, expected):
-    facts = extract_document(doc(text), load_thesaurus())
+    facts = extract(doc(text))
     assert {(o.name, o.kind, o.place.name if o.place else None) for o in facts.organizations} == expected
 
 
@@ -243,12 +237,14 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
         SourceDocument(f"{i}-{path.name}", path.read_text(encoding="utf-8"), "0" * 64)
         for i in range(11) for path in sorted(EXAMPLES.glob("*.txt"))
     ]
-    thesaurus = load_thesaurus()
-    expected = [extract_document(source, thesaurus) for source in sources]
+    expected = [extract(source) for source in sources]
+    extractor = Extractor(default_extractor().thesaurus)
 
-    def not_here(*args):
+    def not_here(*args, **kwargs):
         raise AssertionError("extracted in the calling process, not in workers")
 
     # Workers import govkg afresh, so this only stops extraction in this process.
-    monkeypatch.setattr("govkg.extract.pipeline.extract_document", not_here)
-    assert extract_documents(sources, thesaurus, workers=2) == expected
+    monkeypatch.setattr(Extractor, "__call__", not_here)
+    assert list(extractor.pipe(sources, workers=2)) == expected
+    # The workers' step timings are added to the calling extractor's.
+    assert all(extractor.timings[name] > 0 for name in extractor.step_names)

@@ -10,16 +10,15 @@ from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
 from govkg.cli import main
-from govkg.extract import extract_document
 from govkg.extract.model import SourceDocument
-from govkg.graph.build import build
+from govkg.graph.build import build, stored_documents
 from govkg.graph.rdf import document_graph, place_resolver
 from govkg.graph.store import GraphStore
 from govkg.graph.validate import union_graph, validate_graph
-from govkg.ontology import load_thesaurus, vocabulary_graph
+from govkg.ontology import vocabulary_graph
 from govkg.queries import named_queries, run_query
 
-from .conftest import EXAMPLES, ROOT, needs_shared
+from .conftest import EXAMPLES, ROOT, extract, needs_shared
 
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_TEXT = "岚州市桐溪区：网格治理\n\n岚州市桐溪区推行“1+3+N”网格力量配备模式，配备网格员320名。\n"
@@ -52,7 +51,7 @@ def test_shapes_catch_a_broken_adoption(example_store):
 
 def test_document_graph_matches_golden_file():
     source = SourceDocument("golden.txt", GOLDEN_TEXT, "0" * 64)
-    graph = document_graph(extract_document(source, load_thesaurus()))
+    graph = document_graph(extract(source))
     # Through Turtle and back, so that both sides have the same lexical forms of numbers.
     graph = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
     expected = Graph().parse(GOLDEN / "golden.ttl", format="turtle")
@@ -119,4 +118,4 @@ def test_a_built_store_keeps_no_stale_write_ahead_log(tmp_path):
     build([EXAMPLES, extra], store)
     logs = sum(f.stat().st_size for f in store.glob("*.log"))
     assert logs < 64 * 1024, f"{logs} bytes of write-ahead log left in the store"
-    assert GraphStore(store).document_hashes()
+    assert stored_documents(GraphStore(store))

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
-from govkg.extract import extract_document
 from govkg.extract.model import SourceDocument
 from govkg.extract.normalize import fold_char
 from govkg.extract.quantities import chinese_number, parse_quantities
-from govkg.ontology import load_thesaurus
+
+from .conftest import extract
 
 
 def quantities(text: str) -> list[tuple[float, str, bool]]:
@@ -74,7 +74,7 @@ def test_chinese_numbers(text, value):
 
 def test_outcomes_link_place_mechanism_and_year():
     text = "2024年，桐溪区柳岸街道深化“1+X”党建联建，解决问题1200余个。桐溪区常住人口20万余人。\n"
-    facts = extract_document(SourceDocument("t.txt", text, "0" * 64), load_thesaurus())
+    facts = extract(SourceDocument("t.txt", text, "0" * 64))
     got = {(o.place.name, o.value, o.unit, o.approx, o.indicator, o.period, bool(o.mechanism)) for o in facts.outcomes}
     assert got == {
         ("柳岸街道", 1200, "个", True, "解决问题", "2024", True),
@@ -84,7 +84,7 @@ def test_outcomes_link_place_mechanism_and_year():
 
 def test_a_figure_repeated_in_a_closing_list_counts_once():
     text = "桐溪区优选480人组建突击队。\n\n◎优选480人组建12支突击队；\n\n◎走访480户群众。\n"
-    facts = extract_document(SourceDocument("t.txt", text, "0" * 64), load_thesaurus())
+    facts = extract(SourceDocument("t.txt", text, "0" * 64))
     assert sorted((o.value, o.unit) for o in facts.outcomes) == [(12, "支"), (480, "人"), (480, "户")]
 
 

@@ -142,5 +142,5 @@ def test_every_named_query_gives_the_values_of_its_terms(example_store):
     for name, query in named_queries().items():
         declared = next(line for line in query.header.splitlines() if line.startswith("Parameters:"))
         bound = {k: v for k, v in params.items() if re.search(rf"\b{k}\b", declared)}
-        columns, rows = store.query(bind_parameters(query.text, bound))
+        columns, rows = store.query(bind_parameters(query.sparql, bound))
         assert run_query(store, name, bound) == (columns, [[python_value(r[c]) for c in columns] for r in rows]), name

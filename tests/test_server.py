@@ -85,7 +85,7 @@ def test_push_then_push_again_never_doubles(oxigraph_server, example_store):
     assert second.output == first.output
     assert int(sparql(port, COUNT_IN_GRAPHS)[0]["n"]) == count
     # Over HTTP the server answers govkg's own trace query as the local store does.
-    rows = sparql(port, bind_parameters(named_queries()["trace"].text, {"mechanism": "1+3+N"}))
+    rows = sparql(port, bind_parameters(named_queries()["trace"].sparql, {"mechanism": "1+3+N"}))
     assert {(r["place"], r["city"]) for r in rows} == {("桐溪区", "岚州市"), ("竹溪区", "岚州市")}
 
 

@@ -1,15 +1,15 @@
-"""Text in, facts out: pure functions from a document to facts with offsets (no RDF here)."""
+"""Text in, facts out: the Extractor and its steps, plain dataclasses with offsets (no RDF here)."""
 
 from govkg.extract.model import DocumentFacts, SourceDocument
-from govkg.extract.pipeline import PIPELINE, extract_document, extract_documents, extract_file
+from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file
 from govkg.extract.read import find_sources, read_source
 
 __all__ = [
-    "PIPELINE",
     "DocumentFacts",
+    "Extractor",
     "SourceDocument",
+    "Step",
     "extract_document",
-    "extract_documents",
     "extract_file",
     "find_sources",
     "read_source",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 
 from govkg.extract.model import MechanismMention, Sentence
 from govkg.ontology import QUOTES, Thesaurus
@@ -12,48 +11,47 @@ from govkg.ontology import QUOTES, Thesaurus
 _ASCII_EDGE = re.compile(r"[0-9a-z+]")
 OPENING_QUOTES = "“‘「『《\"'"
 CLOSING_QUOTES = "”’」』》\"'"
-
-
-@lru_cache(maxsize=8)
-def _matcher(keys: tuple[str, ...]) -> re.Pattern:
-    # Longest keys first: Python's alternation takes the first alternative that matches.
-    ordered = sorted(keys, key=len, reverse=True)
-    return re.compile("|".join(re.escape(key) for key in ordered))
+_DROPPED = frozenset(QUOTES) | {" ", "\u3000"}
 
 
 def _without_quotes(fold: str) -> tuple[str, list[int]]:
     """The folded text lower-cased with quotes and spaces dropped, and where each character was."""
-    drop = set(QUOTES) | {" ", "\u3000"}
-    kept = [(i, ch) for i, ch in enumerate(fold) if ch not in drop]
+    kept = [(i, ch) for i, ch in enumerate(fold) if ch not in _DROPPED]
     return "".join(ch for _, ch in kept).lower(), [i for i, _ in kept]
 
 
-def recognize_mechanisms(
-    text: str, fold: str, sentences: list[Sentence], thesaurus: Thesaurus
-) -> list[MechanismMention]:
-    """Mentions of thesaurus mechanisms, longest spelling first, never overlapping."""
-    if not thesaurus.by_key:
-        return []
-    stripped, where = _without_quotes(fold)
-    matcher = _matcher(tuple(thesaurus.by_key))
-    starts = [s.start for s in sentences]
-    mentions = []
-    for match in matcher.finditer(stripped):
-        key = match.group()
-        a, b = match.start(), match.end()
-        if _ASCII_EDGE.match(key[0]) and a > 0 and _ASCII_EDGE.match(stripped[a - 1]):
-            continue  # "1+3" inside "1+3+N" or "21+X"
-        if _ASCII_EDGE.match(key[-1]) and b < len(stripped) and _ASCII_EDGE.match(stripped[b]):
-            continue
-        start, end = where[a], where[b - 1] + 1
-        start, end = _balance_quotes(text, start, end)
-        index = bisect.bisect_right(starts, start) - 1
-        if index < 0 or end > sentences[index].end:
-            continue  # runs across a sentence end: not one name
-        mentions.append(
-            MechanismMention(index, start, end, text[start:end], thesaurus.by_key[key])
-        )
-    return mentions
+class MechanismMatcher:
+    """Finds the thesaurus's spellings in a text: one regular expression of every label key,
+    compiled once for the thesaurus it was made from."""
+
+    def __init__(self, thesaurus: Thesaurus):
+        self.thesaurus = thesaurus
+        # Longest keys first: Python's alternation takes the first alternative that matches.
+        ordered = sorted(thesaurus.by_key, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(key) for key in ordered)) if ordered else None
+
+    def __call__(self, text: str, fold: str, sentences: list[Sentence]) -> list[MechanismMention]:
+        """Mentions of thesaurus mechanisms, longest spelling first, never overlapping."""
+        if self._pattern is None:
+            return []
+        by_key = self.thesaurus.by_key
+        stripped, where = _without_quotes(fold)
+        starts = [s.start for s in sentences]
+        mentions = []
+        for match in self._pattern.finditer(stripped):
+            key = match.group()
+            a, b = match.start(), match.end()
+            if _ASCII_EDGE.match(key[0]) and a > 0 and _ASCII_EDGE.match(stripped[a - 1]):
+                continue  # "1+3" inside "1+3+N" or "21+X"
+            if _ASCII_EDGE.match(key[-1]) and b < len(stripped) and _ASCII_EDGE.match(stripped[b]):
+                continue
+            start, end = where[a], where[b - 1] + 1
+            start, end = _balance_quotes(text, start, end)
+            index = bisect.bisect_right(starts, start) - 1
+            if index < 0 or end > sentences[index].end:
+                continue  # runs across a sentence end: not one name
+            mentions.append(MechanismMention(index, start, end, text[start:end], by_key[key]))
+        return mentions
 
 
 def _balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,15 +13,12 @@ from govkg.extract.model import DocumentFacts, Organization, Place
 from govkg.extract.places import (
     _HAN,
     GENERIC_WORDS,
-    LEVEL_SUFFIXES,
-    NAME_FLAGS,
     NON_NAME_WORDS,
     STOP_CHARS,
     STOP_FLAGS,
-    level_of_path,
-    place_of_level,
 )
-from govkg.extract.segment import Token
+from govkg.extract.segment import NAME_FLAGS, Token, walk_back
+from govkg.ontology.levels import LEVEL_SUFFIXES, level_of_path, place_of_level
 
 HEADS = {
     "party-organization": ("党工委", "党委", "党总支", "党支部", "党组织", "区委", "市委", "县委", "省委",
@@ -55,35 +52,35 @@ _QUOTED = re.compile(r"[“‘][^”’]*[”’]")
 MAX_PREFIX = 12
 
 
-def _prefix(tokens: list[Token], sentence_text: str, head_start: int, place_spans: list) -> tuple[int, bool]:
+def _prefix(tokens: list[Token], head_start: int, place_spans: list) -> tuple[int, bool]:
     """Where the name before a head starts (offset in the sentence) and whether it looks proper
     (a place, a quoted name or a proper noun in it). A quoted span counts as one word."""
-    start, proper = head_start, False
-    boundaries = [t for t in tokens if t.end <= head_start]
-    index = len(boundaries) - 1
-    while index >= 0:
-        token = boundaries[index]
+    before = [t for t in tokens if t.end <= head_start]
+    proper = False
+
+    def step(j: int) -> int | None:
+        nonlocal proper
+        token = before[j]
         if head_start - token.start > MAX_PREFIX:
-            break
+            return None
         word = token.word
         if word in ("”", "’"):
-            opening = next((j for j in range(index - 1, -1, -1) if boundaries[j].word in ("“", "‘")), None)
-            if opening is None:
-                break
-            start, proper, index = boundaries[opening].start, True, opening - 1
-            continue
+            opening = next((i for i in range(j - 1, -1, -1) if before[i].word in ("“", "‘")), None)
+            proper = proper or opening is not None
+            return opening
         in_place = any(a <= token.start < b for a, b in place_spans)
         if not in_place:
             if word in NON_NAME_WORDS or word in GENERIC_WORDS - set(LEVEL_PREFIXES) or not _HAN.match(word):
-                break
+                return None
             if len(word) == 1 and word in STOP_CHARS | {"属", "牵", "起"}:
-                break
+                return None
             if token.flag in STOP_FLAGS and word not in LEVEL_PREFIXES:
-                break
-        start = token.start
+                return None
         proper = proper or in_place or token.flag in NAME_FLAGS
-        index -= 1
-    return start, proper
+        return j
+
+    first = walk_back(before, len(before), step)
+    return (before[first].start if first < len(before) else head_start), proper
 
 
 def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
@@ -116,7 +113,7 @@ def recognize_organizations(facts: DocumentFacts) -> list[Organization]:
                 i -= 1
                 first = matches[i]
             head = match.group()
-            start, proper = _prefix(tokens, local, first.start(), place_spans)
+            start, proper = _prefix(tokens, first.start(), place_spans)
             # 重庆市巴南区委组织部 is named after its most specific place: 巴南区委组织部.
             chain = [(a, b) for a, b in place_spans if start <= a < first.start()]
             while len(chain) > 1 and chain[0][1] == chain[1][0]:

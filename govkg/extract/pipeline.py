@@ -1,141 +1,260 @@
-"""The extraction pipeline: small named steps, each reading and filling in a DocumentFacts."""
+"""The Extractor: one object that owns the tagger, the mechanism matcher and the thesaurus, and
+runs the pipeline's named steps on a document (in the manner of spaCy's `Language`).
+
+    extractor = Extractor(load_thesaurus())
+    facts = extractor(read_source("article.txt"))
+    for facts in extractor.pipe(sources, workers=2): ...
+
+Each step reads what earlier steps filled in on the DocumentFacts and fills in its own part; it
+holds only what it uses (the places step the tagger, the mechanisms step the matcher).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import queue
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from govkg.errors import ExtractionError
 from govkg.extract.discover import discover_mechanisms
-from govkg.extract.mechanisms import recognize_mechanisms
+from govkg.extract.mechanisms import MechanismMatcher
 from govkg.extract.model import DocumentFacts, Place, SourceDocument
 from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import (
     generic_references,
-    level_of_path,
     main_places,
     recognize_places,
     with_context_parents,
 )
 from govkg.extract.read import read_source
 from govkg.extract.relate import relate_adoptions
-from govkg.extract.segment import segment
+from govkg.extract.segment import Tagger
 from govkg.ontology import Thesaurus, load_thesaurus
+from govkg.ontology.levels import level_of_path
 
-Step = Callable[[DocumentFacts, Thesaurus], None]
+
+@dataclass(frozen=True)
+class Step:
+    """A named step of the pipeline: `run` fills in part of a DocumentFacts; `needs` names the
+    steps whose output it reads."""
+
+    name: str
+    run: Callable[[DocumentFacts], None]
+    needs: tuple[str, ...] = ()
 
 
-def step_normalize(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+def normalize_step(facts: DocumentFacts) -> None:
     facts.normalized = normalize(facts.source)
 
 
-def step_sentences(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+def sentences_step(facts: DocumentFacts) -> None:
     facts.sentences = split_sentences(facts.normalized)
     facts.articles = split_articles(facts.normalized, Path(facts.source.name).stem)
     facts.title = facts.articles[0].title
 
 
-def step_places(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
-    fold = facts.normalized.fold
-    facts.tokens = tokens = [segment(fold[s.start : s.end], thesaurus) for s in facts.sentences]
-    mentions = recognize_places(facts.sentences, fold, tokens)
-    facts.articles = main_places(facts.articles, facts.sentences, mentions)
-    facts.place_mentions = sorted(
-        with_context_parents(mentions, facts.articles, facts.sentences)
-        + generic_references(facts.sentences, fold, facts.articles),
-        key=lambda m: m.start,
-    )
-    places = {}
-    for mention in facts.place_mentions:
-        # Every ancestor on a path is a place too.
-        for depth in range(1, len(mention.place.path) + 1):
-            path = mention.place.path[:depth]
-            if path not in places:
-                places[path] = Place(path, level_of_path(path))
-    facts.places = list(places.values())
+class PlacesStep:
+    """Tokens of every sentence, place mentions with their paths, and the places of the document."""
+
+    def __init__(self, tagger: Tagger):
+        self.tagger = tagger
+
+    def __call__(self, facts: DocumentFacts) -> None:
+        fold = facts.normalized.fold
+        facts.tokens = tokens = [self.tagger(fold[s.start : s.end]) for s in facts.sentences]
+        mentions = recognize_places(facts.sentences, fold, tokens, self.tagger.common_word)
+        facts.articles = main_places(facts.articles, facts.sentences, mentions)
+        facts.place_mentions = sorted(
+            with_context_parents(mentions, facts.articles, facts.sentences)
+            + generic_references(facts.sentences, fold, facts.articles),
+            key=lambda m: m.start,
+        )
+        places = {}
+        for mention in facts.place_mentions:
+            # Every ancestor on a path is a place too.
+            for depth in range(1, len(mention.place.path) + 1):
+                path = mention.place.path[:depth]
+                if path not in places:
+                    places[path] = Place(path, level_of_path(path))
+        facts.places = list(places.values())
 
 
-def step_mechanisms(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
-    facts.mechanism_mentions = recognize_mechanisms(
-        facts.normalized.text, facts.normalized.fold, facts.sentences, thesaurus
-    )
+class MechanismsStep:
+    def __init__(self, matcher: MechanismMatcher):
+        self.matcher = matcher
+
+    def __call__(self, facts: DocumentFacts) -> None:
+        facts.mechanism_mentions = self.matcher(facts.normalized.text, facts.normalized.fold, facts.sentences)
 
 
-def step_discover(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
-    found, facts.candidates, replaced = discover_mechanisms(
-        facts.normalized.text, facts.sentences, facts.mechanism_mentions, thesaurus
-    )
-    kept = [m for m in facts.mechanism_mentions if m not in replaced]
-    facts.mechanism_mentions = sorted(kept + found, key=lambda m: m.start)
+class DiscoverStep:
+    def __init__(self, thesaurus: Thesaurus):
+        self.thesaurus = thesaurus
+
+    def __call__(self, facts: DocumentFacts) -> None:
+        found, facts.candidates, replaced = discover_mechanisms(
+            facts.normalized.text, facts.sentences, facts.mechanism_mentions, self.thesaurus
+        )
+        kept = [m for m in facts.mechanism_mentions if m not in replaced]
+        facts.mechanism_mentions = sorted(kept + found, key=lambda m: m.start)
 
 
-def step_adoptions(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+def adoptions_step(facts: DocumentFacts) -> None:
     facts.adoptions = relate_adoptions(facts)
 
 
-def step_organizations(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+def organizations_step(facts: DocumentFacts) -> None:
     facts.organizations = recognize_organizations(facts)
 
 
-def step_outcomes(facts: DocumentFacts, thesaurus: Thesaurus) -> None:
+def outcomes_step(facts: DocumentFacts) -> None:
     facts.outcomes = extract_outcomes(facts)
 
 
-PIPELINE: tuple[tuple[str, Step], ...] = (
-    ("normalize", step_normalize),
-    ("sentences", step_sentences),
-    ("places", step_places),
-    ("mechanisms", step_mechanisms),
-    ("discover", step_discover),
-    ("adoptions", step_adoptions),
-    ("organizations", step_organizations),
-    ("outcomes", step_outcomes),
-)
+class Extractor:
+    """Text in, facts out, for one thesaurus.
+
+    Owns the tagger (jieba with the thesaurus's words in its own dictionary), the mechanism
+    matcher and the thesaurus, so extractors of two thesauri never share anything. `timings`
+    adds up the seconds each step took, over every document this extractor (or its workers)
+    extracted."""
+
+    def __init__(self, thesaurus: Thesaurus | None = None):
+        self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
+        self.tagger = Tagger(self.thesaurus)
+        self.matcher = MechanismMatcher(self.thesaurus)
+        self.steps: tuple[Step, ...] = (
+            Step("normalize", normalize_step),
+            Step("sentences", sentences_step, ("normalize",)),
+            Step("places", PlacesStep(self.tagger), ("sentences",)),
+            Step("mechanisms", MechanismsStep(self.matcher), ("sentences",)),
+            Step("discover", DiscoverStep(self.thesaurus), ("mechanisms",)),
+            Step("adoptions", adoptions_step, ("places", "discover")),
+            Step("organizations", organizations_step, ("places", "discover")),
+            Step("outcomes", outcomes_step, ("places", "discover")),
+        )
+        self.timings: dict[str, float] = dict.fromkeys(self.step_names, 0.0)
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        return tuple(step.name for step in self.steps)
+
+    def _chosen(self, names: Iterable[str] | None) -> tuple[Step, ...]:
+        if names is None:
+            return self.steps
+        wanted = set(names)
+        unknown = wanted - set(self.step_names)
+        if unknown:
+            raise ExtractionError(
+                f"no step called {', '.join(sorted(unknown))}; the steps are {', '.join(self.step_names)}"
+            )
+        chosen = tuple(step for step in self.steps if step.name in wanted)
+        for step in chosen:
+            missing = [need for need in step.needs if need not in wanted]
+            if missing:
+                raise ExtractionError(f"step {step.name} needs step {', '.join(missing)} before it")
+        return chosen
+
+    def __call__(self, source: SourceDocument, steps: Iterable[str] | None = None) -> DocumentFacts:
+        """The facts of one document: every step, or only the named ones (with what they need)."""
+        facts = DocumentFacts(source=source, title=Path(source.name).stem)
+        for step in self._chosen(steps):
+            started = time.perf_counter()
+            step.run(facts)
+            self.timings[step.name] += time.perf_counter() - started
+        return facts
+
+    def pipe(self, sources: Iterable[SourceDocument], workers: int | None = None) -> Iterator[DocumentFacts]:
+        """The facts of many documents, in order, as they are ready.
+
+        With `workers` of 2 or more (default: one per CPU), the documents are extracted in that
+        many processes, each with an extractor of its own for this thesaurus: extraction is pure
+        Python, so processes, not threads, are what use more than one core. At most a few
+        documents per worker are in flight, so memory does not grow with the corpus."""
+        workers = workers or os.cpu_count() or 1
+        if workers < 2:
+            for source in sources:
+                yield self(source)
+            return
+        yield from _pipe_in_processes(self, iter(sources), workers)
 
 
-def extract_document(source: SourceDocument, thesaurus: Thesaurus | None = None) -> DocumentFacts:
-    """Run every step of the pipeline on one document."""
-    thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
-    facts = DocumentFacts(source=source, title=Path(source.name).stem)
-    for _name, step in PIPELINE:
-        step(facts, thesaurus)
-    return facts
+def _extract_in_worker(thesaurus: Thesaurus, tasks, results) -> None:
+    """A worker process: one extractor, documents from `tasks` until None, facts to `results`."""
+    extractor = Extractor(thesaurus)
+    for index, source in iter(tasks.get, None):
+        before = dict(extractor.timings)
+        try:
+            facts = extractor(source)
+        except Exception as exc:  # sent back whole, raised again in the calling process
+            results.put((index, None, {}, exc))
+            continue
+        spent = {name: extractor.timings[name] - before[name] for name in before}
+        results.put((index, facts, spent, None))
 
 
-# Below this many documents, starting worker processes (each loads jieba) costs more than it saves.
-PARALLEL_FROM = 32
-_worker_thesaurus: Thesaurus | None = None
-
-
-def _start_worker(thesaurus: Thesaurus) -> None:
-    global _worker_thesaurus
-    _worker_thesaurus = thesaurus
-
-
-def _extract_in_worker(source: SourceDocument) -> DocumentFacts:
-    return extract_document(source, _worker_thesaurus)
-
-
-def extract_documents(
-    sources: Sequence[SourceDocument], thesaurus: Thesaurus | None = None, workers: int | None = None
-) -> list[DocumentFacts]:
-    """extract_document for many documents, in order, spread over `workers` processes (default:
-    one per CPU) when there are enough documents to be worth it. Extraction is pure Python
-    (jieba's tagger above all), so processes, not threads, are what use more than one core."""
-    thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
-    workers = min(workers or os.cpu_count() or 1, max(1, len(sources) // 8))
-    if workers < 2 or len(sources) < PARALLEL_FROM:
-        return [extract_document(source, thesaurus) for source in sources]
+def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], workers: int):
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: the caller may hold an open store, whose threads a fork would copy mid-lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(thesaurus,)) as pool:
-        return list(pool.map(_extract_in_worker, sources, chunksize=4))
+    tasks, results = context.Queue(), context.Queue()
+    processes = [
+        context.Process(target=_extract_in_worker, args=(extractor.thesaurus, tasks, results), daemon=True)
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    window = workers * 4
+    ready: dict[int, DocumentFacts] = {}
+    sent = done = 0
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and sent - done < window:
+                source = next(sources, None)
+                if source is None:
+                    exhausted = True
+                    break
+                tasks.put((sent, source))
+                sent += 1
+            if exhausted and done == sent:
+                return
+            while done not in ready:
+                try:
+                    index, facts, spent, error = results.get(timeout=1.0)
+                except queue.Empty:
+                    if not all(p.is_alive() for p in processes):
+                        raise ExtractionError("an extraction worker process stopped unexpectedly") from None
+                    continue
+                if error is not None:
+                    raise error
+                for name, seconds in spent.items():
+                    extractor.timings[name] += seconds
+                ready[index] = facts
+            yield ready.pop(done)
+            done += 1
+    finally:
+        for _ in processes:
+            tasks.put(None)
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def extract_document(source: SourceDocument, thesaurus: Thesaurus | None = None) -> DocumentFacts:
+    """The facts of one document, with an extractor made for this call (for many documents, make
+    one Extractor and call it, or use its `pipe`)."""
+    return Extractor(thesaurus)(source)
 
 
 def extract_file(path: str | Path, thesaurus: Thesaurus | None = None) -> DocumentFacts:
+    """The facts of one file (text or HTML page); see extract_document."""
     return extract_document(read_source(path), thesaurus)

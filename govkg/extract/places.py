@@ -11,33 +11,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
-from govkg.extract.model import Article, PlaceMention, Sentence
-from govkg.extract.segment import NAME_FLAGS, Token, common_word
-from govkg.ontology import level_rank
-
-# Longest first: a suffix is matched against the end of a name.
-LEVEL_SUFFIXES = (
-    ("特别行政区", "province"),
-    ("自治区", "province"),
-    ("自治州", "city"),
-    ("自治县", "county"),
-    ("街道", "street"),
-    ("社区", "community"),
-    ("小区", "estate"),
-    ("新区", "district"),
-    ("省", "province"),
-    ("市", "city"),
-    ("州", "city"),
-    ("盟", "city"),
-    ("区", "district"),
-    ("县", "county"),
-    ("旗", "county"),
-    ("镇", "town"),
-    ("乡", "town"),
-    ("村", "village"),
+from govkg.extract.model import Article, Place, PlaceMention, Sentence
+from govkg.extract.segment import NAME_FLAGS, Token, walk_back
+from govkg.ontology.levels import (
+    SUFFIX_WORDS,
+    level_of,
+    level_of_path,
+    level_rank,
+    place_of_level,
 )
-SUFFIX_WORDS = {suffix for suffix, _ in LEVEL_SUFFIXES}
+from govkg.ontology.levels import suffix_of as _suffix_of
+
+# Says whether a word is a frequent dictionary word that is no name (see Tagger.common_word).
+CommonWord = Callable[[str], bool]
 
 # Words ending like a place that name no particular place.
 GENERIC_WORDS = {
@@ -102,13 +90,6 @@ DIRECTION_DISTRICT = re.compile(r"^[东西南北上下中]城区$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def level_of(name: str) -> str | None:
-    for suffix, level in LEVEL_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return level
-    return None
-
-
 def _generic_kind(name: str) -> bool:
     """A name ending like a generic word (城市, 山区, 都市) is that word with a modifier (文明城市,
     偏远山区, 大城市) unless a single other character precedes it (成都市, 宝山区, 荔湾区)."""
@@ -117,13 +98,6 @@ def _generic_kind(name: str) -> bool:
         return False
     head = name[: -len(ending)]
     return len(head) != 1 or head in MODIFIER_CHARS
-
-
-def _suffix_of(word: str) -> str | None:
-    for suffix, _ in LEVEL_SUFFIXES:
-        if word.endswith(suffix):
-            return suffix
-    return None
 
 
 def _extends_name(token: Token, next_to_suffix: bool) -> bool:
@@ -145,7 +119,7 @@ def _extends_name(token: Token, next_to_suffix: bool) -> bool:
     return token.flag not in STOP_FLAGS or token.flag == "ns" or token.rare
 
 
-def _name_at(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
+def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[int, str, bool] | None:
     """The place name ending with tokens[index], if that token closes one: (start token, name,
     whether it needs a body after it to count)."""
     token = tokens[index]
@@ -160,23 +134,24 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
     own_prefix = word[: -len(suffix)]
     if len(own_prefix) == 1 and own_prefix in STOP_CHARS:
         return None  # 进社区, 在村
-    if len(own_prefix) > 1 and token.flag != "ns" and not _name_word(token, own_prefix):
+    if len(own_prefix) > 1 and token.flag != "ns" and not _name_word(token, own_prefix, common_word):
         return None  # 住宅区, 示范区: a word, not a name (州市 in 岚 州市 may still end one)
     if word not in SUFFIX_WORDS and len(own_prefix) >= 2 and _generic_kind(word):
         return None  # 文明城市, 都市区
     if len(own_prefix) >= 2:
         return (index, word, False) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
-    prefix = own_prefix
-    first = index
-    for j in range(index - 1, -1, -1):
-        if not _extends_name(tokens[j], j == index - 1) or len(tokens[j].word) + len(prefix) > MAX_NAME:
-            break
+    def step(j: int) -> int | None:
+        chars = len(own_prefix) + token.start - tokens[j].start
+        if not _extends_name(tokens[j], j == index - 1) or chars > MAX_NAME:
+            return None
         if _suffix_of(tokens[j].word) and not (suffix in ("社区", "小区") and j == index - 1
                                                 and tokens[j].word.endswith("村") and len(tokens[j].word) > 1):
-            break  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
+            return None  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
         # (but 莲花 一村 社区 is one community: villages turned communities keep the village's name)
-        prefix = tokens[j].word + prefix
-        first = j
+        return j
+
+    first = walk_back(tokens, index, step)
+    prefix = "".join(t.word for t in tokens[first:index]) + own_prefix
     name = prefix + suffix
     if len(prefix) < 2 or prefix in NAME_BREAKERS or name in GENERIC_WORDS or prefix.endswith("地"):
         return None
@@ -188,7 +163,7 @@ def _name_at(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
     return first, prefix + suffix, False
 
 
-def _name_word(token: Token, stem: str) -> bool:
+def _name_word(token: Token, stem: str, common_word: CommonWord) -> bool:
     """A word with a level suffix that jieba does not tag as a place may still name one: a rare
     word or one tagged as a name (思明区, 武侯区, 钟祥市), unless its stem is a common word (旅游区,
     保护区, 解放区 are kinds of area)."""
@@ -221,15 +196,14 @@ def _glued_name(tokens: list[Token], index: int) -> tuple[int, str, bool] | None
     for suffix in GLUED_SUFFIXES:
         rest = word[len(suffix) :]
         if word.startswith(suffix) and rest and (len(suffix) > 1 or ORGANIZATION_AFTER.match(rest)):
-            prefix = ""
-            first = index
-            for j in range(index - 1, -1, -1):
-                if not _extends_name(tokens[j], j == index - 1) or len(prefix) + len(tokens[j].word) > MAX_NAME:
-                    break
-                if _suffix_of(tokens[j].word):
-                    break
-                prefix = tokens[j].word + prefix
-                first = j
+            def step(j: int) -> int | None:
+                chars = tokens[index].start - tokens[j].start
+                if not _extends_name(tokens[j], j == index - 1) or chars > MAX_NAME or _suffix_of(tokens[j].word):
+                    return None
+                return j
+
+            first = walk_back(tokens, index, step)
+            prefix = "".join(t.word for t in tokens[first:index])
             if len(prefix) >= 2 and tokens[first].flag in NAME_FLAGS:
                 return first, prefix + suffix, False
     return None
@@ -245,11 +219,12 @@ def _compound_head(name: str) -> str | None:
     return None
 
 
-def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list[tuple[int, int, str, bool]]:
+def find_place_names(sentence: Sentence, fold: str, tokens: list[Token],
+                     common_word: CommonWord) -> list[tuple[int, int, str, bool]]:
     """(start, end, name, organization role) of each place name in a sentence, offsets in the text."""
     found = []
     for index in range(len(tokens)):
-        hit = _name_at(tokens, index) or _glued_name(tokens, index)
+        hit = _name_at(tokens, index, common_word) or _glued_name(tokens, index)
         if hit is None:
             continue
         first, name, weak = hit
@@ -282,15 +257,6 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token]) -> list
     return kept
 
 
-def level_of_path(path: tuple[str, ...]) -> str | None:
-    """The level of the last place of a path: that of its name, except that a city inside a city
-    is a county-level city (苏州市 > 昆山市)."""
-    level = level_of(path[-1])
-    if level == "city" and len(path) > 1 and level_of(path[-2]) == "city":
-        return "county"
-    return level
-
-
 def link_compounds(names: list[tuple[int, int, str, bool]]) -> list[tuple[tuple[str, ...], int, int, str, bool]]:
     """Give each name its path, chaining adjacent names of increasing depth (and a county-level
     city right after its city: 苏州市昆山市)."""
@@ -312,14 +278,12 @@ def link_compounds(names: list[tuple[int, int, str, bool]]) -> list[tuple[tuple[
 
 
 def recognize_places(
-    sentences: list[Sentence], fold: str, tokens_of: list[list[Token]]
+    sentences: list[Sentence], fold: str, tokens_of: list[list[Token]], common_word: CommonWord
 ) -> list[PlaceMention]:
     """Place mentions of a document, each with the longest path the document gives it."""
-    from govkg.extract.model import Place
-
     raw = []
     for sentence, tokens in zip(sentences, tokens_of, strict=True):
-        for path, start, end, name, org in link_compounds(find_place_names(sentence, fold, tokens)):
+        for path, start, end, name, org in link_compounds(find_place_names(sentence, fold, tokens, common_word)):
             raw.append((sentence.index, start, end, name, path, org))
     longest: dict[str, tuple[str, ...]] = {}
     for *_, name, path, _org in raw:
@@ -375,8 +339,6 @@ def main_places(articles: list[Article], sentences: list[Sentence], mentions: li
 
 def with_context_parents(mentions: list[PlaceMention], articles: list[Article], sentences: list[Sentence]) -> list[PlaceMention]:
     """A place named alone inside an article about a broader place lies in that place."""
-    from govkg.extract.model import Place
-
     main_of = {a.index: a.main_place for a in articles}
     out = []
     for mention in mentions:
@@ -408,19 +370,9 @@ GENERIC_REFERENCES = {
 _GENERIC_REFERENCE = re.compile("|".join(sorted(GENERIC_REFERENCES, key=len, reverse=True)))
 
 
-def place_of_level(path: tuple[str, ...], wanted: str) -> tuple[str, ...] | None:
-    """The most specific place of level `wanted` on `path` (a county for "district" too: 全区 and
-    区民政局 are said in counties as well), or None."""
-    depths = [i + 1 for i, name in enumerate(path) if level_of(name) == wanted
-              or (wanted == "district" and level_of(name) == "county")]
-    return path[: depths[-1]] if depths else None
-
-
 def generic_references(sentences: list[Sentence], fold: str, articles: list[Article]) -> list[PlaceMention]:
     """Mentions of 全区, 该街道 … resolved to the place of that level on the path of the place
     the article is about; where the article is about no such place, nothing is resolved."""
-    from govkg.extract.model import Place
-
     main_of = {a.index: a.main_place for a in articles}
     out = []
     for sentence in sentences:

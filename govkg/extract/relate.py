@@ -13,7 +13,7 @@ from govkg.extract.model import (
     Place,
     PlaceMention,
 )
-from govkg.extract.places import level_of_path
+from govkg.ontology.levels import level_of_path
 
 
 def places_for(

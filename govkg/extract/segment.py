@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from govkg.ontology import Thesaurus
 
@@ -28,36 +28,7 @@ class Token:
 
 
 # Flags jieba gives to names (places, people, organizations, other proper nouns).
-NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
-# jieba's dictionary (frequencies and tags), shared by every tokenizer; kept by the first one made.
-_dictionary: dict[str, dict] = {}
-
-
-def common_word(word: str) -> bool:
-    """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the stem of a
-    kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区). Needs a segment() call first."""
-    if not _dictionary:
-        return False
-    frequency = _dictionary["frequency"].get(word, 0)
-    return frequency >= RARE_WORD and _dictionary["tags"].get(word, "") not in NAME_FLAGS
-
-
-@lru_cache(maxsize=4)
-def _tokenizer(words: tuple[str, ...]):
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word in words:
-        # jieba's suggested frequency is just enough to keep the whole name ("1+3+N", 四清单一目录)
-        # one token; a larger one would raise the dictionary total and skew every other word.
-        tokenizer.add_word(word, tag="nz")
-    tagger = jieba.posseg.POSTokenizer(tokenizer)
-    _dictionary.setdefault("frequency", tokenizer.FREQ)
-    _dictionary.setdefault("tags", tagger.word_tag_tab)
-    return tagger
+NAME_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
 
 
 def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
@@ -71,31 +42,61 @@ def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-# The tagger and domain words of the last thesauri seen, by identity: segment() runs once per
-# sentence, and hashing the thesaurus's words each time would cost more than the lookup saves.
-_segmenters: dict[int, tuple[Thesaurus, object, frozenset[str]]] = {}
+class Tagger:
+    """Segments and tags text with jieba's dictionary plus the thesaurus's words (tagged nz).
+
+    Owns its dictionary: two taggers made from two thesauri never see each other's words."""
+
+    def __init__(self, thesaurus: Thesaurus):
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        self.domain = frozenset(domain_words(thesaurus))
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in sorted(self.domain):
+            # jieba's suggested frequency is just enough to keep the whole name ("1+3+N",
+            # 四清单一目录) one token; a larger one would raise the dictionary total and skew
+            # every other word.
+            tokenizer.add_word(word, tag="nz")
+        self._tagger = jieba.posseg.POSTokenizer(tokenizer)
+        self.frequency: dict[str, int] = tokenizer.FREQ
+        self.tags: dict[str, str] = self._tagger.word_tag_tab
+        self._pairs: Callable[[str], list[tuple[str, str]]] = lambda text: [
+            (pair.word, pair.flag) for pair in self._tagger.cut(text, HMM=True)
+        ]
+
+    def __call__(self, text: str) -> list[Token]:
+        """Tokens of `text` with their offsets and jieba part-of-speech flags."""
+        frequency, domain = self.frequency, self.domain
+        tokens = []
+        position = 0
+        for word, flag in self._pairs(text):
+            # Thesaurus words have a small frequency too, but are not rare in the sense of names.
+            rare = 0 < frequency.get(word, 0) < RARE_WORD and word not in domain
+            tokens.append(Token(word, position, flag, rare))
+            position += len(word)
+        return tokens
+
+    def common_word(self, word: str) -> bool:
+        """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the
+        stem of a kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区)."""
+        return self.frequency.get(word, 0) >= RARE_WORD and self.tags.get(word, "") not in NAME_FLAGS
 
 
-def _segmenter(thesaurus: Thesaurus):
-    cached = _segmenters.get(id(thesaurus))
-    if cached is None or cached[0] is not thesaurus:
-        words = domain_words(thesaurus)
-        if len(_segmenters) >= 4:
-            _segmenters.clear()
-        cached = _segmenters[id(thesaurus)] = (thesaurus, _tokenizer(words), frozenset(words))
-    return cached[1], cached[2]
+def walk_back(tokens: list[Token], index: int, step: Callable[[int], int | None]) -> int:
+    """Where a name that ends before tokens[index] starts, walking back one token at a time.
 
-
-def segment(text: str, thesaurus: Thesaurus) -> list[Token]:
-    """Tokens of `text` with their offsets and jieba part-of-speech flags."""
-    tokenizer, domain = _segmenter(thesaurus)
-    frequency = tokenizer.tokenizer.FREQ
-    tokens = []
-    position = 0
-    for pair in tokenizer.cut(text, HMM=True):
-        # Thesaurus words have a small frequency too, but are not rare in the sense of names.
-        rare = 0 < frequency.get(pair.word, 0) < RARE_WORD and pair.word not in domain
-        tokens.append(Token(pair.word, position, pair.flag, rare))
-        position += len(pair.word)
-    return tokens
-
+    `step(j)` says whether tokens[j] belongs to the name: it returns the index of the first token
+    it takes (j itself, or an earlier one for a span taken whole, such as a quoted name), or None
+    to stop. Returns the index of the name's first token (`index` when nothing was taken)."""
+    first = index
+    j = index - 1
+    while j >= 0:
+        taken = step(j)
+        if taken is None:
+            break
+        first = taken
+        j = taken - 1
+    return first

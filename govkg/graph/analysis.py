@@ -5,35 +5,8 @@ from __future__ import annotations
 import networkx as nx
 
 from govkg.ontology import level_rank
-from govkg.queries.lookup import mechanism_iris, places_within
-
-_PREFIXES = """
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-ADOPTION_ROWS = _PREFIXES + """
-SELECT DISTINCT ?place ?place_label ?level ?m ?mechanism ?category ?evidence ?doc WHERE {
-  ?a a gk:Adoption ; gk:place ?place ; gk:mechanism ?m ; gk:mainEvidence ?e ; dcterms:source ?d .
-  ?d gk:fileName ?doc .
-  ?e oa:exact ?evidence .
-  ?place rdfs:label ?place_label ; gk:level ?level .
-  ?m skos:prefLabel ?mechanism . FILTER (lang(?mechanism) = "zh")
-  OPTIONAL { ?m gk:category ?cat . ?cat skos:notation ?category . }
-}
-"""
-PLACE_ROWS = _PREFIXES + """
-SELECT DISTINCT ?place ?place_label ?level ?parent WHERE {
-  ?place rdfs:label ?place_label ; gk:level ?level .
-  OPTIONAL { ?place gk:parentPlace ?parent }
-}
-"""
-
-
-def _value(term):
-    return None if term is None else term.value
+from govkg.queries import select
+from govkg.queries.lookup import mechanism_iris, place_table, places_within
 
 
 def adoption_graph(store, mechanism: str | None = None, place: str | None = None) -> nx.DiGraph:
@@ -43,21 +16,16 @@ def adoption_graph(store, mechanism: str | None = None, place: str | None = None
     to a mechanism carries the evidence sentence and its document; an edge from a place to its
     parent has kind `within`. With `mechanism` (any spelling) only that mechanism's places are
     kept; with `place` (a name) only that place, the places within it and their mechanisms."""
-    _, place_rows = store.query(PLACE_ROWS)
-    parent_of = {}
-    places = {}
-    for row in place_rows:
-        iri = row["place"].value
-        places[iri] = (row["place_label"].value, row["level"].value)
-        if row["parent"] is not None:
-            parent_of[iri] = row["parent"].value
-    _, rows = store.query(ADOPTION_ROWS)
+    table = place_table(store)
+    places = {iri: (row.label, row.level) for iri, row in table.items() if row.level}
+    parent_of = {iri: row.parent for iri, row in table.items() if row.level and row.parent}
+    rows = select(store, "adoption-rows")
     if mechanism is not None:
         wanted = mechanism_iris(store, mechanism)
-        rows = [row for row in rows if row["m"].value in wanted]
+        rows = [row for row in rows if row["m"] in wanted]
     if place is not None:
         inside = places_within(store, place)
-        rows = [row for row in rows if row["place"].value in inside]
+        rows = [row for row in rows if row["place"] in inside]
 
     graph = nx.DiGraph()
 
@@ -72,66 +40,31 @@ def adoption_graph(store, mechanism: str | None = None, place: str | None = None
             iri = None
 
     for row in rows:
-        place_iri = row["place"].value
-        mechanism_iri = row["m"].value
+        place_iri = row["place"]
+        mechanism_iri = row["m"]
         add_place(place_iri)
         graph.add_node(
-            mechanism_iri, kind="mechanism", label=row["mechanism"].value,
-            category=_value(row["category"]) or "other",
+            mechanism_iri, kind="mechanism", label=row["mechanism"],
+            category=row["category"] or "other",
         )
         evidence = graph.edges[place_iri, mechanism_iri].get("evidence", []) if graph.has_edge(place_iri, mechanism_iri) else []
-        evidence.append((row["doc"].value, row["evidence"].value))
+        evidence.append((row["doc"], row["evidence"]))
         graph.add_edge(place_iri, mechanism_iri, kind="adoption", evidence=evidence)
     return graph
-
-
-KG_EDGES = _PREFIXES + """
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?s ?kind ?o WHERE {
-  { ?s gk:parentPlace ?o . BIND ("within" AS ?kind) }
-  UNION { ?a a gk:Adoption ; gk:place ?s ; gk:mechanism ?o . BIND ("uses" AS ?kind) }
-  UNION { ?s gk:locatedIn ?o . BIND ("located_in" AS ?kind) }
-  UNION { ?s gk:takesPartIn ?o . BIND ("takes_part_in" AS ?kind) }
-  UNION { ?s a gk:Outcome ; gk:place ?o . BIND ("outcome_of" AS ?kind) }
-  UNION { ?s a gk:Outcome ; gk:mechanism ?o . BIND ("outcome_for" AS ?kind) }
-}
-"""
-KG_NODES = _PREFIXES + """
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?node ?kind ?label ?detail WHERE {
-  {
-    ?node gk:level ?detail ; rdfs:label ?label .
-    BIND ("place" AS ?kind)
-  } UNION {
-    ?node skos:inScheme <https://w3id.org/govkg/mechanism/scheme> ; skos:prefLabel ?label ; gk:category ?cat .
-    FILTER (lang(?label) = "zh") ?cat skos:notation ?detail . BIND ("mechanism" AS ?kind)
-  } UNION {
-    ?node gk:locatedIn|gk:takesPartIn ?any ; rdfs:label ?label ; a ?oc .
-    BIND ("organization" AS ?kind) BIND (REPLACE(STR(?oc), "^.*[#/]", "") AS ?detail)
-  } UNION {
-    ?node a gk:Outcome ; schema:value ?v ; schema:unitText ?u ; gk:indicator ?i .
-    BIND ("outcome" AS ?kind) BIND (CONCAT(STR(?i), " ", STR(?v), STR(?u)) AS ?label) BIND (STR(?u) AS ?detail)
-  }
-}
-"""
 
 
 def knowledge_graph(store) -> nx.MultiDiGraph:
     """The graph of places, mechanisms, organizations and outcomes, with `kind`, `label` and
     `level`/`category`/`type`/`unit` (as `detail`) on every node and `kind` on every edge."""
     graph = nx.MultiDiGraph()
-    _, nodes = store.query(KG_NODES)
-    for row in nodes:
-        node = row["node"].value
+    for row in select(store, "graph-nodes"):
+        node = row["node"]
         if node not in graph:
-            graph.add_node(node, kind=row["kind"].value, label=row["label"].value, detail=row["detail"].value)
-    _, edges = store.query(KG_EDGES)
-    for row in edges:
-        source, target = row["s"].value, row["o"].value
+            graph.add_node(node, kind=row["kind"], label=row["label"], detail=row["detail"])
+    for row in select(store, "graph-edges"):
+        source, target = row["s"], row["o"]
         if source in graph and target in graph:
-            graph.add_edge(source, target, kind=row["kind"].value)
+            graph.add_edge(source, target, kind=row["kind"])
     return graph
 
 

@@ -10,7 +10,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from govkg.extract.model import DocumentFacts, Evidence, Place
-from govkg.extract.places import level_of_path
 from govkg.ontology import (
     CATEGORY,
     GK,
@@ -23,6 +22,7 @@ from govkg.ontology import (
     SKOS,
     label_key,
 )
+from govkg.ontology.levels import level_of_path
 
 GKNS = Namespace(GK)
 OANS = Namespace(OA)

@@ -34,6 +34,30 @@ def serve_command(store_path: str | os.PathLike, port: int, writable: bool = Fal
     ]
 
 
+def check_servable(store) -> None:
+    """Raise the one-line reason why `store` cannot be served, if there is one."""
+    from govkg.graph.store import MemoryStore
+
+    if isinstance(store, MemoryStore):
+        raise StoreError("serve needs a store on disk: build one with --store FOLDER")
+    if not store.exists():
+        with store.reading():  # raises the store's own "no store here" error
+            pass
+
+
+def serve(store, port: int, writable: bool = False) -> int:
+    """Serve a store on disk at http://127.0.0.1:PORT/query until stopped (Ctrl-C); returns the
+    server's exit status (0 when stopped by Ctrl-C)."""
+    import subprocess
+
+    check_servable(store)
+    try:
+        completed = subprocess.run(serve_command(store.path, port, writable), check=False)
+    except KeyboardInterrupt:
+        return 0
+    return 0 if completed.returncode in (0, -2, 130) else completed.returncode
+
+
 @dataclass
 class PushReport:
     graphs: int = 0

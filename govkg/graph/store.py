@@ -1,4 +1,5 @@
-"""The embedded on-disk store (Oxigraph), written atomically: a failed build leaves the old store.
+"""The embedded on-disk store (Oxigraph): opening, atomic writes, loading, dumping. A failed
+write leaves the old store. What is written (documents, derived graphs) is decided in graph.build.
 
 Every change goes to a copy (Oxigraph's backup, made of hard links, so cheap) that replaces the
 store only once it is complete.
@@ -8,15 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from govkg.errors import StoreError
-from govkg.ontology import CANDIDATES_GRAPH, GK, PLACES_GRAPH, RDFS, SKOS, VOCABULARY_GRAPH
+from govkg.graph.terms import to_rdflib
 
 # Formats by the names users type; each is an Oxigraph format that keeps named graphs except Turtle.
 FORMATS = {
@@ -27,63 +26,6 @@ FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 DATASET_FORMATS = {"trig", "nquads", "jsonld"}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_oxigraph(term):
-    """An rdflib term as an Oxigraph term."""
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_rdflib(term):
-    """An Oxigraph term as an rdflib term."""
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            # RDF 1.1: a simple literal is an xsd:string; rdflib keeps the two apart, so give it
-            # the form it compares equal to the literals of Turtle files ("district", not "district"^^xsd:string).
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def quads_of(graph, graph_iri: str) -> list[ox.Quad]:
-    return list(_quads(graph, graph_iri))
-
-
-def _quads(graph, graph_iri: str):
-    context = ox.NamedNode(graph_iri)
-    for s, p, o in graph:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), context)
-
-
-@dataclass
-class BuildReport:
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    triples: int = 0
 
 
 def _is_oxigraph_dir(path: Path) -> bool:
@@ -171,107 +113,13 @@ class GraphStore:
                 graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return dataset
 
-    def document_hashes(self) -> dict[str, str]:
-        if not self.exists():
-            return {}
-        _, rows = self.query(
-            f"SELECT ?name ?hash WHERE {{ ?doc a <{GK}Document> ; <{GK}fileName> ?name ; <{GK}sha256> ?hash }}"
-        )
-        return {row["name"].value: row["hash"].value for row in rows}
-
-    def vocabulary_hash(self) -> str | None:
-        """The hash of the thesaurus and extractor that built the store (see graph.build)."""
-        if not self.exists():
-            return None
-        _, rows = self.query(
-            f"SELECT ?hash WHERE {{ GRAPH <{VOCABULARY_GRAPH}> {{ <{VOCABULARY_GRAPH}> <{GK}sha256> ?hash }} }}"
-        )
-        return rows[0]["hash"].value if rows else None
-
-    def place_paths(self) -> set[tuple[str, ...]]:
-        """Every place of the store as its path of names."""
-        if not self.exists():
-            return set()
-        _, rows = self.query(
-            f"SELECT DISTINCT ?place ?name ?parent WHERE {{ ?place <{RDFS}label> ?name ; a ?c . "
-            f"?c <{RDFS}subClassOf> <{GK}Place> . OPTIONAL {{ ?place <{GK}parentPlace> ?parent }} }}"
-        )
-        names = {row["place"]: row["name"].value for row in rows}
-        parents = {row["place"]: row["parent"] for row in rows if row["parent"] is not None}
-        paths = set()
-        for place in names:
-            path, node, seen = [], place, set()
-            while node in names and node not in seen:
-                seen.add(node)
-                path.append(names[node])
-                node = parents.get(node)
-            paths.add(tuple(reversed(path)))
-        return paths
-
-    def write(self, vocabulary, documents: Iterable[tuple[str, str, str, object]], *, remove: Iterable[str] = ()) -> BuildReport:
-        """Replace the vocabulary graph and the named graph of each document, atomically.
-
-        `documents` holds (file name, content hash, graph IRI, rdflib graph); a document given with
-        no graph is left as it is, so building twice changes nothing."""
-        report = BuildReport()
+    @contextmanager
+    def transaction(self):
+        """A copy of the store to write to (`draft.store`, an Oxigraph store), put in place of the
+        store only if the block succeeds: whatever stops the process before that, the store
+        stays as it was. Let no reference to `draft.store` outlive the block."""
         with self._transaction() as draft:
-            self._fill(draft.store, vocabulary, documents, remove, report)
-        return report
-
-    @classmethod
-    def _fill(cls, store: ox.Store, vocabulary, documents, remove, report: BuildReport) -> None:
-        # A method of its own so that no reference to `store` outlives the transaction's block.
-        store.remove_graph(ox.NamedNode(VOCABULARY_GRAPH)) if store.contains_named_graph(
-            ox.NamedNode(VOCABULARY_GRAPH)
-        ) else None
-        store.extend(quads_of(vocabulary, VOCABULARY_GRAPH))
-        for graph_iri in remove:
-            if store.contains_named_graph(ox.NamedNode(graph_iri)):
-                store.remove_graph(ox.NamedNode(graph_iri))
-        written = []
-        for name, _sha, graph_iri, graph in documents:
-            if graph is None:
-                report.unchanged.append(name)
-                continue
-            node = ox.NamedNode(graph_iri)
-            if store.contains_named_graph(node):
-                store.remove_graph(node)
-                report.replaced.append(name)
-            else:
-                report.added.append(name)
-            written.append((graph_iri, graph))
-        # The bulk loader writes sorted files directly, skipping the write-ahead log: safe here
-        # because the copy only replaces the store once it is complete. One call for all documents:
-        # each call writes files of its own, and hundreds of small files slow every read after.
-        store.bulk_extend(quad for graph_iri, graph in written for quad in _quads(graph, graph_iri))
-        cls._derive(store)
-        report.triples = len(store)
-
-    @staticmethod
-    def _derive(store: ox.Store) -> None:
-        """Recompute the graphs derived from all documents: the places they refer to and the
-        candidate mechanisms they propose, each stated once (the union of document graphs keeps
-        duplicates, and repeated triples multiply joins)."""
-        from govkg.graph.rdf import candidates_graph, places_graph
-
-        referenced = store.query(
-            f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?x <{GK}place>|<{GK}locatedIn>|<{GK}mentions> ?p }} }}"
-        )
-        _replace_graph(store, PLACES_GRAPH, places_graph(row["p"].value for row in referenced))
-        rows = store.query(
-            f"""SELECT ?c ?doc ?pref (GROUP_CONCAT(?alt; separator="\u001f") AS ?alts) ?cat WHERE {{
-                 GRAPH ?g {{ ?x a <{GK}CandidateProposal> ; <{GK}proposes> ?c ; <{SKOS}prefLabel> ?pref ;
-                             <{GK}category> ?cat ; <http://purl.org/dc/terms/source> ?d .
-                             OPTIONAL {{ ?x <{SKOS}altLabel> ?alt }} }}
-                 ?d <{GK}fileName> ?doc }} GROUP BY ?c ?doc ?pref ?cat""",
-            use_default_graph_as_union=True,
-        )
-        proposals = [
-            (r["c"].value, r["doc"].value, r["pref"].value,
-             tuple(a for a in (r["alts"].value if r["alts"] else "").split("\u001f") if a), r["cat"].value)
-            for r in rows
-        ]
-        _replace_graph(store, CANDIDATES_GRAPH, candidates_graph(proposals))
+            yield draft
 
     def load(self, data: bytes, fmt: str, default_graph: str | None = None) -> int:
         """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad count."""
@@ -294,7 +142,7 @@ class GraphStore:
                 source = ox.Store.read_only(str(self.path))
                 source.backup(str(work))
                 del source
-            draft = _Draft(ox.Store(str(work)), work)
+            draft = Draft(ox.Store(str(work)), work)
             yield draft
             draft.finish()
             self._swap(work)
@@ -321,7 +169,7 @@ def _load_into(store: ox.Store, data: bytes, fmt: str, default_graph: str | None
     return len(store)
 
 
-class _Draft:
+class Draft:
     """The copy of the store a transaction writes to (`.store`).
 
     The caller's `with ... as draft` keeps the draft alive after the block, so the database is held
@@ -342,13 +190,6 @@ class _Draft:
         # Closing leaves the write-ahead logs of the writes behind (700 MB for a million quads);
         # RocksDB deletes the obsolete ones when the database is next opened for writing.
         ox.Store(str(self.path))
-
-
-def _replace_graph(store: ox.Store, graph_iri: str, graph) -> None:
-    target = ox.NamedNode(graph_iri)
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
-    store.extend(quads_of(graph, graph_iri))
 
 
 def _distinct_triples(store: ox.Store):
@@ -382,7 +223,7 @@ class MemoryStore(GraphStore):
     @contextmanager
     def _transaction(self):
         # The work happens on a copy that replaces the store only when complete, as on disk.
-        draft = _Draft(ox.Store())
+        draft = Draft(ox.Store())
         draft.store.bulk_extend(self._store)
         yield draft
         self._store = draft.store

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 
 import networkx as nx
@@ -109,6 +110,38 @@ def _layout(graph: nx.Graph, hubs: int = 200) -> dict:
         angle = 2 * math.pi * k / max(len(pending), 1)
         positions[node] = (1.3 * spread * math.cos(angle), 1.3 * spread * math.sin(angle))
     return positions
+
+
+@dataclass(frozen=True)
+class View:
+    html: str
+    summary: str  # what the page shows, in one line
+
+
+def view_of_store(store, *, mechanism: str | None = None, place: str | None = None,
+                  show_all: bool = False, bipartite: bool = False, level: str = "district",
+                  max_nodes: int = MAX_NODES) -> View:
+    """The page of one of govkg view's choices: the places of a mechanism (any spelling), a place
+    and the places within it, every adoption, or places rolled up to `level` and their
+    mechanisms (`bipartite`)."""
+    from govkg.errors import QueryError
+    from govkg.graph.analysis import adoption_graph, place_mechanism_graph
+
+    chosen = [x for x in (mechanism, place, show_all or None, bipartite or None) if x]
+    if len(chosen) != 1:
+        raise QueryError("choose exactly one of --mechanism M, --place P, --all or --bipartite")
+    if bipartite:
+        graph = place_mechanism_graph(store, level)
+        title = f"地点–机制 places and mechanisms, by {level}"
+    else:
+        graph = adoption_graph(store, mechanism=mechanism, place=place)
+        title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
+    places = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "place")
+    mechanisms = graph.number_of_nodes() - places
+    adoptions = sum(1 for *_, d in graph.edges(data=True) if d["kind"] == "adoption")
+    summary = (f"{places} places, {mechanisms} mechanisms, {adoptions} place–mechanism links. "
+               "Hover or click an edge for its evidence.")
+    return View(render_view(graph, title, summary, max_nodes=max_nodes), summary)
 
 
 def render_view(graph: nx.Graph, title: str, summary: str = "", max_nodes: int = MAX_NODES,

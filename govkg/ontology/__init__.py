@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from govkg.errors import InputError
+from govkg.ontology.levels import (  # noqa: F401 (the vocabulary's names in one place)
+    LEVEL_SUFFIXES,
+    PLACE_LEVELS,
+    level_of,
+    level_of_path,
+    level_rank,
+    place_of_level,
+)
 
 GK = "https://w3id.org/govkg/ontology#"
 ID = "https://w3id.org/govkg/id/"
@@ -48,19 +55,6 @@ PREFIXES = {
     "dcterms": DCTERMS,
 }
 
-# Place levels from the broadest to the most specific; the class IRIs are GK + the class name.
-PLACE_LEVELS = {
-    "province": ("Province", 1),
-    "city": ("City", 2),
-    "district": ("District", 3),
-    "county": ("County", 3),
-    "street": ("Street", 4),
-    "town": ("Town", 4),
-    "community": ("Community", 5),
-    "village": ("Village", 5),
-    "estate": ("Estate", 6),
-}
-
 ORGANIZATION_TYPES = {
     "party-organization": "PartyOrganization",
     "government": "GovernmentBody",
@@ -84,11 +78,6 @@ def label_key(label: str) -> str:
     Latin letters lower-cased. `“１＋３＋Ｎ”` and `1+3+n` share the key `1+3+n`."""
     folded = unicodedata.normalize("NFKC", label)
     return "".join(ch for ch in folded if ch not in _KEY_DROP).lower()
-
-
-def level_rank(level: str) -> int:
-    """Depth of a place level: 1 (province) to 6 (estate)."""
-    return PLACE_LEVELS[level][1]
 
 
 def ontology_path(name: str) -> Path:
@@ -127,20 +116,62 @@ class Thesaurus:
         return self.mechanisms.get(iri) if iri else None
 
 
-def vocabulary_graph(thesaurus_files: tuple[str, ...] = ()):
-    """The ontology and the mechanism thesaurus (shipped, then the user's files) as one rdflib Graph,
-    with a gk:labelKey for every label so that queries can match any spelling."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """The vocabulary one build uses, from one reading of its files: the ontology and thesaurus
+    as an rdflib Graph (stored as the vocabulary graph), the thesaurus as plain data (what
+    extraction matches), and the fingerprint of the bytes both came from."""
+
+    graph: object  # rdflib.Graph
+    thesaurus: Thesaurus
+    fingerprint: str
+    files: tuple[str, ...] = ()
+
+
+def _read_files(thesaurus_files: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    files = [(str(ontology_path(name)), ontology_path(name).read_bytes()) for name in ONTOLOGY_FILES]
+    for path in thesaurus_files:
+        try:
+            files.append((str(path), Path(path).read_bytes()))
+        except FileNotFoundError as exc:
+            raise InputError(f"{path}: thesaurus file not found") from exc
+        except IsADirectoryError as exc:
+            raise InputError(f"{path}: is a folder, not a thesaurus file") from exc
+    return files
+
+
+def _fingerprint(files: list[tuple[str, bytes]]) -> str:
+    """A hash of what decides the facts besides the texts: govkg's version and every thesaurus."""
+    import hashlib
+
+    from govkg import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for _, data in files:
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_vocabulary(thesaurus_files: tuple[str, ...] | list[str] = ()) -> Vocabulary:
+    """Read the ontology and the thesaurus (shipped, then the user's files) once."""
+    thesaurus_files = tuple(str(f) for f in thesaurus_files)
+    files = _read_files(thesaurus_files)
+    graph = _parse_vocabulary(files)
+    return Vocabulary(graph, thesaurus_from_graph(graph), _fingerprint(files), thesaurus_files)
+
+
+def _parse_vocabulary(files: list[tuple[str, bytes]]):
+    """The files as one rdflib Graph, with a gk:labelKey for every label so that queries can
+    match any spelling."""
     import rdflib
 
     graph = rdflib.Graph()
-    for name in ONTOLOGY_FILES:
-        graph.parse(ontology_path(name), format="turtle")
-    for path in thesaurus_files:
+    for index, (path, data) in enumerate(files):
         try:
-            graph.parse(path, format="turtle")
-        except FileNotFoundError as exc:
-            raise InputError(f"{path}: thesaurus file not found") from exc
+            graph.parse(data=data, format="turtle", publicID=Path(path).resolve().as_uri())
         except Exception as exc:  # rdflib raises many parser exception types
+            if index < len(ONTOLOGY_FILES):
+                raise
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(f"{path}: not a valid Turtle thesaurus ({first_line})") from exc
     skos = rdflib.Namespace(SKOS)
@@ -152,12 +183,20 @@ def vocabulary_graph(thesaurus_files: tuple[str, ...] = ()):
     return graph
 
 
-@lru_cache(maxsize=8)
+def vocabulary_graph(thesaurus_files: tuple[str, ...] = ()):
+    """The ontology and the mechanism thesaurus as one rdflib Graph (see load_vocabulary)."""
+    return load_vocabulary(thesaurus_files).graph
+
+
 def load_thesaurus(thesaurus_files: tuple[str, ...] = ()) -> Thesaurus:
-    """The mechanism thesaurus as plain data, for extraction."""
+    """The mechanism thesaurus as plain data, for extraction (read afresh at every call)."""
+    return load_vocabulary(thesaurus_files).thesaurus
+
+
+def thesaurus_from_graph(graph) -> Thesaurus:
+    """The concepts of a vocabulary graph as plain data."""
     import rdflib
 
-    graph = vocabulary_graph(thesaurus_files)
     skos = rdflib.Namespace(SKOS)
     thesaurus = Thesaurus()
     concepts = sorted(set(graph.subjects(skos.inScheme, rdflib.URIRef(SCHEME))))

@@ -1,7 +1,13 @@
-"""The SPARQL library (`*.rq` files beside this module) and the code that runs queries safely.
+"""Every SPARQL text of govkg and the code that runs queries safely.
+
+The named queries users run are the `*.rq` files beside this module; the queries govkg runs for
+itself (builds, filters, networkx graphs, evaluation) are the `internal/*.rq` files. Each starts
+with a header saying what it answers, its parameters and its columns. No file declares prefixes:
+they are generated from the ontology's namespaces (`govkg.ontology.PREFIXES`), one spelling of
+each IRI, for every prefix a query uses and does not declare itself (a user's query too).
 
 Safety: queries run on a store opened read-only, SPARQL Update is refused before anything runs,
-and parameters are bound as RDF terms (Oxigraph substitutions), never pasted into query text.
+and parameters are bound as RDF literals in a VALUES block, never pasted into query text.
 """
 
 from __future__ import annotations
@@ -15,17 +21,37 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.errors import QueryError
-from govkg.ontology import label_key
+from govkg.graph.terms import python_value, tsv_rows
+from govkg.ontology import PREFIXES, label_key
 
 _QUERY_FORM = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+_DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE | re.MULTILINE)
+
+
+def with_prefixes(text: str) -> str:
+    """The query with a PREFIX line for every prefix of the ontology's namespaces that it uses
+    and does not declare."""
+    declared = set(_DECLARED.findall(text))
+    lines = [
+        f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()
+        if prefix not in declared and re.search(rf"(?<![\w:/#.-]){re.escape(prefix)}:", text)
+    ]
+    return "\n".join(lines) + "\n" + text if lines else text
+
+
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
-    text: str
+    text: str  # as written in its file, header included
+
+    @property
+    def sparql(self) -> str:
+        """The text to run: the file's text with the prefixes it uses declared."""
+        return with_prefixes(self.text)
 
     @property
     def header(self) -> str:
@@ -42,14 +68,36 @@ class NamedQuery:
         return first.split(":", 1)[1].strip() if first.startswith(self.name + ":") else first
 
 
-def named_queries() -> dict[str, NamedQuery]:
-    folder = resources.files(__package__)
+def _queries_in(folder) -> dict[str, NamedQuery]:
     queries = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name[:-3]
             queries[name] = NamedQuery(name, entry.read_text(encoding="utf-8"))
     return queries
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The queries users run by name (govkg query NAME)."""
+    return _queries_in(resources.files(__package__))
+
+
+def internal_query(name: str) -> NamedQuery:
+    """One of the queries govkg runs for itself (`internal/NAME.rq`)."""
+    entry = resources.files(__package__).joinpath("internal", name + ".rq")
+    return NamedQuery(name, entry.read_text(encoding="utf-8"))
+
+
+def select(store, name: str, params: dict[str, str] | None = None) -> list[dict]:
+    """The rows of internal query `name` as dicts of plain values by column name. `store` is a
+    GraphStore or an Oxigraph store (a draft being written); all graphs are queried as one."""
+    text = bind_parameters(internal_query(name).sparql, params or {})
+    if isinstance(store, ox.Store):
+        solutions = store.query(text, use_default_graph_as_union=True)
+        columns = [v.value for v in solutions.variables]
+        return [{c: python_value(row[c]) for c in columns} for row in solutions]
+    columns, data = store.query(text, tsv=True)
+    return [dict(zip(columns, row, strict=True)) for row in tsv_rows(data)]
 
 
 def resolve_query(query: str) -> NamedQuery:
@@ -128,8 +176,8 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     """Run a query (name, .rq path or text) on a GraphStore; returns (columns, rows) for SELECT,
     where rows are lists of Python values (str, int, float, bool or None)."""
     named = resolve_query(query)
-    check_read_only(named.text)
-    text = bind_parameters(named.text, params or {})
+    check_read_only(named.sparql)
+    text = bind_parameters(named.sparql, params or {})
     try:
         columns, result = store.query(text, tsv=True)
     except SyntaxError as exc:
@@ -145,70 +193,7 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     return columns, tsv_rows(result)
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def _number(text: str):
-    number = float(text)
-    return int(number) if number.is_integer() else number
-
-
-# Literal datatypes that become Python numbers or booleans; every other literal becomes its text.
-_CONVERTERS = {
-    _XSD + "integer": int,
-    _XSD + "nonNegativeInteger": int,
-    _XSD + "decimal": _number,
-    _XSD + "double": _number,
-    _XSD + "boolean": lambda text: text == "true",
-}
-
-
-def python_value(term):
-    """An Oxigraph term as a plain value: IRIs and strings as str, numbers as numbers."""
-    if term is None:
-        return None
-    if type(term) is ox.Literal:
-        convert = _CONVERTERS.get(term.datatype.value)
-        return term.value if convert is None else convert(term.value)
-    return term.value
-
-
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape(match: re.Match) -> str:
-    short, long, char = match.groups()
-    return chr(int(short or long, 16)) if char is None else _ESCAPED.get(char, char)
-
-
-def tsv_value(cell: str):
-    """One cell of SPARQL TSV results as python_value gives it for the same term."""
-    if not cell:
-        return None  # unbound
-    first = cell[0]
-    if first == '"':
-        end = cell.rindex('"')
-        text = cell[1:end]
-        if "\\" in text:
-            text = _ESCAPE.sub(_unescape, text)
-        if cell.startswith("^^<", end + 1):
-            convert = _CONVERTERS.get(cell[end + 4 : -1])
-            return text if convert is None else convert(text)
-        return text  # plain or language-tagged
-    if first == "<":
-        return cell[1:-1]
-    if first == "_":
-        return cell[2:]  # blank node _:id
-    if cell in ("true", "false"):
-        return cell == "true"
-    # Turtle's short forms: 3 is an integer, 1.5 a decimal, 2.5E1 a double.
-    return int(cell) if cell.lstrip("+-").isdigit() else _number(cell)
-
-
-def tsv_rows(data: bytes) -> list[list]:
-    """The rows of SPARQL TSV results (the header line left out) as lists of plain values."""
-    lines = data.decode("utf-8").split("\n")[1:]
-    if lines and not lines[-1]:
-        lines.pop()  # after the last newline; other empty lines are rows of one unbound column
-    return [[tsv_value(cell) for cell in line.split("\t")] for line in lines]
+def run_records(store, query: str, params: dict[str, str] | None = None) -> list[dict]:
+    """run_query's rows as dicts by column name."""
+    columns, rows = run_query(store, query, params)
+    return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -14,17 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govkg.errors import InputError
-from govkg.ontology import ORG, ORGANIZATION_TYPES, label_key
-from govkg.queries import run_query
-
-MECHANISM_LABELS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?pref ?label WHERE {
-  ?m skos:inScheme <https://w3id.org/govkg/mechanism/scheme> ; skos:prefLabel ?pref .
-  FILTER (lang(?pref) = "zh")
-  { ?m skos:prefLabel ?label } UNION { ?m skos:altLabel ?label } UNION { ?m skos:hiddenLabel ?label }
-}
-"""
+from govkg.ontology import label_key
+from govkg.queries import run_records, select
 
 
 @dataclass
@@ -65,19 +56,6 @@ def load_gold(path: str | Path) -> dict:
     return gold
 
 
-ORGANIZATIONS = f"""
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?doc ?name WHERE {{
-  VALUES ?type {{ {" ".join(f"gk:{name}" for name in ORGANIZATION_TYPES.values())} <{ORG}Organization> }}
-  ?o a ?type ; rdfs:label ?name ; gk:evidence ?e .
-  ?e dcterms:source ?d .
-  ?d gk:fileName ?doc .
-}}
-"""
-
-
 def evaluate(store, gold: dict) -> list[Score]:
     scores = [score_adoptions(store, gold), score_outcomes(store, gold), score_places(store, gold)]
     if "organizations" in gold:
@@ -89,12 +67,10 @@ def score_adoptions(store, gold: dict) -> Score:
     gold_keys = {
         m["id"]: {label_key(x) for x in [m["name"], *m.get("aliases", [])]} for m in gold["mechanisms"]
     }
-    _, label_rows = store.query(MECHANISM_LABELS)
     keys_of: dict[str, set[str]] = {}
-    for row in label_rows:
-        keys_of.setdefault(row["pref"].value, set()).add(label_key(row["label"].value))
-    columns, rows = run_query(store, "adoptions")
-    predicted = {(r[0], r[1], r[3]) for r in rows}
+    for row in select(store, "mechanism-labels"):
+        keys_of.setdefault(row["pref"], set()).add(label_key(row["label"]))
+    predicted = {(r["doc"], r["place"], r["mechanism"]) for r in run_records(store, "adoptions")}
     wanted = {(a["doc"], a["place"], a["mechanism"]) for a in gold["adoptions"]}
     score = Score("adoptions", len(predicted), len(wanted))
 
@@ -118,8 +94,7 @@ def score_adoptions(store, gold: dict) -> Score:
 
 
 def score_outcomes(store, gold: dict) -> Score:
-    _, rows = run_query(store, "outcomes")
-    predicted = Counter((r[0], float(r[4]), r[5]) for r in rows)
+    predicted = Counter((r["doc"], float(r["value"]), r["unit"]) for r in run_records(store, "outcomes"))
     wanted = Counter((o["doc"], float(o["value"]), o["unit"]) for o in gold.get("outcomes", []))
     common = predicted & wanted
     score = Score("outcomes", sum(predicted.values()), sum(wanted.values()))
@@ -130,8 +105,7 @@ def score_outcomes(store, gold: dict) -> Score:
 
 
 def score_places(store, gold: dict) -> Score:
-    _, rows = run_query(store, "places")
-    predicted = {(r[0], r[1]) for r in rows}
+    predicted = {(r["place"], r["place_level"]) for r in run_records(store, "places")}
     return _exact_score("places", predicted, {(p["name"], p["level"]) for p in gold.get("places", [])})
 
 
@@ -145,8 +119,7 @@ def _exact_score(name: str, predicted: set, wanted: set) -> Score:
 
 
 def score_organizations(store, gold: dict) -> Score:
-    _, rows = store.query(ORGANIZATIONS)
-    predicted = {(r["doc"].value, r["name"].value) for r in rows}
+    predicted = {(r["doc"], r["name"]) for r in select(store, "organizations")}
     return _exact_score("organizations", predicted, {(o["doc"], o["name"]) for o in gold["organizations"]})
 
 

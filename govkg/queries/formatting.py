@@ -1,4 +1,5 @@
-"""Query results as an aligned table (wide Chinese characters count double), CSV, TSV or JSON."""
+"""Rows as an aligned table (wide Chinese characters count double), CSV, TSV or JSON: the one
+renderer of every command that prints rows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 import json
 import unicodedata
+from dataclasses import dataclass
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -62,3 +64,36 @@ def format_results(columns: list[str], rows: list[list], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
     raise ValueError(f"unknown format {fmt}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows under a name. A `derived` table (totals of the rows before it) is left out of CSV and
+    TSV, which hold one table of data that spreadsheets and pandas read as it is."""
+
+    name: str
+    columns: list[str]
+    rows: list[list]
+    derived: bool = False
+
+
+def render(tables: list[Table], fmt: str) -> str:
+    """One table as format_results prints it; several one after another (JSON: an object of
+    tables by name), each with its name when more than one is printed."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}")
+    if fmt == "json":
+        if len(tables) == 1:
+            return format_results(tables[0].columns, tables[0].rows, fmt)
+        return json.dumps(
+            {t.name: [dict(zip(t.columns, row, strict=True)) for row in t.rows] for t in tables},
+            ensure_ascii=False, indent=2,
+        )
+    shown = [t for t in tables if fmt == "table" or not t.derived or len(tables) == 1]
+    if len(shown) == 1:
+        return format_results(shown[0].columns, shown[0].rows, fmt)
+    parts = []
+    for index, table in enumerate(shown):
+        heading = f"# {table.name}" if fmt in ("csv", "tsv") else f"{table.name}:"
+        parts.append(("\n" if index else "") + heading + "\n" + format_results(table.columns, table.rows, fmt))
+    return "\n".join(parts)

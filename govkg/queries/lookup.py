@@ -1,28 +1,47 @@
-"""Finding mechanisms by any spelling and the places within a place, for commands that filter."""
+"""Finding mechanisms by any spelling, and places with their parents, for commands that filter."""
 
 from __future__ import annotations
 
-from govkg.errors import QueryError
-from govkg.queries import bind_parameters
+from dataclasses import dataclass
 
-MECHANISMS_BY_SPELLING = """
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-SELECT DISTINCT ?m WHERE { ?m gk:labelKey ?spelling_key }
-"""
-PLACE_PARENTS = """
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?p ?name ?parent WHERE {
-  ?p a ?c ; rdfs:label ?name . ?c rdfs:subClassOf gk:Place .
-  OPTIONAL { ?p gk:parentPlace ?parent }
-}
-"""
+from govkg.errors import QueryError
+from govkg.queries import select
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    label: str
+    level: str | None
+    parent: str | None  # IRI
+
+
+def place_table(store) -> dict[str, PlaceRow]:
+    """Every place of the store by IRI, with its name, level and parent's IRI."""
+    return {
+        row["place"]: PlaceRow(row["label"], row["level"], row["parent"])
+        for row in select(store, "place-parents")
+    }
+
+
+def place_paths(store) -> set[tuple[str, ...]]:
+    """Every place of the store as its path of names from its broadest known ancestor."""
+    if not store.exists():
+        return set()
+    table = place_table(store)
+    paths = set()
+    for place in table:
+        path, node, seen = [], place, set()
+        while node in table and node not in seen:
+            seen.add(node)
+            path.append(table[node].label)
+            node = table[node].parent
+        paths.add(tuple(reversed(path)))
+    return paths
 
 
 def mechanism_iris(store, spelling: str) -> set[str]:
     """The concepts that have `spelling` (folded) among their labels."""
-    _, rows = store.query(bind_parameters(MECHANISMS_BY_SPELLING, {"spelling": spelling}))
-    found = {row["m"].value for row in rows}
+    found = {row["m"] for row in select(store, "mechanisms-by-spelling", {"spelling": spelling})}
     if not found:
         raise QueryError(f"no mechanism called '{spelling}' in this store")
     return found
@@ -30,9 +49,8 @@ def mechanism_iris(store, spelling: str) -> set[str]:
 
 def places_within(store, name: str) -> set[str]:
     """Every place called `name` and every place within one of them."""
-    _, rows = store.query(PLACE_PARENTS)
-    parent = {row["p"].value: (row["parent"].value if row["parent"] is not None else None) for row in rows}
-    roots = {row["p"].value for row in rows if row["name"].value == name}
+    table = place_table(store)
+    roots = {iri for iri, row in table.items() if row.label == name}
     if not roots:
         raise QueryError(f"no place called '{name}' in this store")
 
@@ -42,7 +60,7 @@ def places_within(store, name: str) -> set[str]:
             if iri in roots:
                 return True
             seen.add(iri)
-            iri = parent.get(iri)
+            iri = table[iri].parent if iri in table else None
         return False
 
-    return {iri for iri in parent if within(iri)}
+    return {iri for iri in table if within(iri)}

@@ -1,0 +1,200 @@
+"""The Extractor: one object owning its tagger, matcher and thesaurus; named steps; a build that
+reads the thesaurus once; no state shared between extractors."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.errors import ExtractionError
+from govkg.extract import Extractor, SourceDocument
+from govkg.extract.segment import Token, walk_back
+from govkg.graph.build import build
+from govkg.graph.store import GraphStore
+from govkg.ontology import load_vocabulary
+from govkg.queries import run_records
+
+from .conftest import ROOT, default_extractor
+
+THESAURUS = """@prefix gk: <https://w3id.org/govkg/ontology#> .
+@prefix m: <https://w3id.org/govkg/mechanism/> .
+@prefix cat: <https://w3id.org/govkg/category/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+m:{name} a skos:Concept, gk:Mechanism ; skos:inScheme m:scheme ;
+    skos:prefLabel "{label}"@zh, "Neighbourhood council"@en ;
+    skos:altLabel "邻里议事会制度"@zh ;
+    skos:definition "Residents of a neighbourhood meet to settle shared matters."@en ;
+    gk:category cat:participation .
+"""
+
+
+def doc(text: str, name: str = "t.txt") -> SourceDocument:
+    return SourceDocument(name, text, "0" * 64)
+
+
+def test_editing_the_thesaurus_and_building_again_in_one_process_gives_the_new_label(tmp_path):
+    corpus, store, mine = tmp_path / "corpus", tmp_path / "store", tmp_path / "mine.ttl"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("桐溪区推行邻里议事会制度。\n", encoding="utf-8")
+    mine.write_text(THESAURUS.format(name="council-a", label="邻里议事会"), encoding="utf-8")
+    build([corpus], store, (str(mine),))
+    first = run_records(GraphStore(store), "trace", {"mechanism": "邻里议事会制度"})
+    assert {r["mechanism_label"] for r in first} == {"邻里议事会"}
+
+    mine.write_text(THESAURUS.format(name="council-b", label="邻里议事会议"), encoding="utf-8")
+    build([corpus], store, (str(mine),))
+    rows = run_records(GraphStore(store), "trace", {"mechanism": "邻里议事会制度"})
+    assert [(r["mechanism_label"], r["place"], r["evidence"]) for r in rows] == [
+        ("邻里议事会议", "桐溪区", "桐溪区推行邻里议事会制度。")
+    ]
+
+
+def test_two_extractors_keep_their_own_thesaurus_words(tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(THESAURUS.format(name="council", label="邻坊恳谈堂"), encoding="utf-8")
+    extended = Extractor(load_vocabulary((str(mine),)).thesaurus)
+    shipped = default_extractor()
+    sentence = "桐溪区推行邻坊恳谈堂。"
+    assert "邻坊恳谈堂" in [t.word for t in extended.tagger(sentence)]
+    assert "邻坊恳谈堂" not in [t.word for t in shipped.tagger(sentence)]
+    assert [a.place.name for a in extended(doc(sentence)).adoptions] == ["桐溪区"]
+    assert shipped(doc(sentence)).adoptions == []
+
+
+def test_steps_have_names_and_a_subset_runs_alone():
+    extractor = default_extractor()
+    assert extractor.step_names == (
+        "normalize", "sentences", "places", "mechanisms", "discover", "adoptions", "organizations", "outcomes",
+    )
+    facts = extractor(doc("桐溪区推行“红色物业”。"), steps=["normalize", "sentences", "places"])
+    assert [p.name for p in facts.places] == ["桐溪区"]
+    assert facts.mechanism_mentions == [] and facts.adoptions == []
+
+
+@pytest.mark.parametrize(
+    "steps, message",
+    [
+        (["places"], "step places needs step sentences before it"),
+        (["normalize", "sentences", "adoptions"], "step adoptions needs step places, discover before it"),
+        (["normalise"], "no step called normalise; the steps are normalize, sentences, places, mechanisms, "
+                        "discover, adoptions, organizations, outcomes"),
+    ],
+)
+def test_a_subset_without_what_it_needs_is_refused(steps, message):
+    with pytest.raises(ExtractionError) as error:
+        default_extractor()(doc("桐溪区推行“红色物业”。"), steps=steps)
+    assert str(error.value) == message
+
+
+def test_every_step_is_timed():
+    extractor = Extractor(default_extractor().thesaurus)
+    extractor(doc("桐溪区推行“红色物业”，组建红色物业服务队12支。"))
+    assert set(extractor.timings) == set(extractor.step_names)
+    assert all(seconds > 0 for seconds in extractor.timings.values())
+
+
+def test_build_profile_prints_seconds_per_step(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("桐溪区推行“红色物业”。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--store", str(tmp_path / "s"), "--profile"])
+    assert result.exit_code == 0, result.output
+    phases = [line.split()[0] for line in result.output.splitlines()[3:-1]]
+    assert phases == ["read"] + [f"extract:{name}" for name in default_extractor().step_names] + ["rdf", "write"]
+    for line in result.output.splitlines()[3:-1]:
+        float(line.split()[1])
+
+
+def tokens(*words: str) -> list[Token]:
+    out, position = [], 0
+    for word in words:
+        out.append(Token(word, position, "n"))
+        position += len(word)
+    return out
+
+
+@pytest.mark.parametrize(
+    "words, stop, expected",
+    [
+        (("在", "竹溪", "区"), {"在"}, 1),   # stops at a word that is not part of the name
+        (("竹溪", "区"), set(), 0),          # runs to the start of the sentence
+        (("在", "区"), {"在"}, 1),           # takes nothing: the index itself
+    ],
+)
+def test_walk_back_stops_where_the_step_says(words, stop, expected):
+    items = tokens(*words)
+    assert walk_back(items, len(items) - 1, lambda j: None if items[j].word in stop else j) == expected
+
+
+def test_walk_back_takes_a_span_whole():
+    items = tokens("在", "“", "先锋", "”", "队")
+    # A step that jumps from a closing quote to its opening takes the quoted name as one word.
+    jump = {3: 1}
+    assert walk_back(items, 4, lambda j: jump.get(j, j if items[j].word != "在" else None)) == 1
+
+
+def test_extract_package_holds_no_module_level_state():
+    """No cache or global in govkg/extract: every name bound at module level is a constant
+    (upper case), a function, a class, an import or a frozen value."""
+    for path in sorted((ROOT / "govkg" / "extract").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            assert not isinstance(node, ast.Global), f"{path.name}: global statement"
+            if isinstance(node, ast.FunctionDef):
+                names = {ast.unparse(d) for d in node.decorator_list}
+                assert not names & {"lru_cache", "functools.lru_cache", "cache", "functools.cache"} and not any(
+                    n.startswith(("lru_cache(", "functools.lru_cache(")) for n in names
+                ), f"{path.name}: {node.name} is cached at module level"
+        for node in tree.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    name = ast.unparse(target)
+                    assert name == "__all__" or name.lstrip("_").isupper() or name == "CommonWord", (
+                        f"{path.name}: module-level name {name} is not a constant"
+                    )
+
+
+def test_graph_and_queries_do_not_reach_into_extraction_internals():
+    for folder in ("graph", "queries"):
+        for path in sorted((ROOT / "govkg" / folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("govkg.extract"):
+                    assert node.module in ("govkg.extract", "govkg.extract.model"), (
+                        f"{folder}/{path.name} imports {node.module}"
+                    )
+
+
+def test_no_query_text_outside_the_queries_package():
+    for path in sorted((ROOT / "govkg").rglob("*.py")):
+        if "queries" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\bSELECT\s+(DISTINCT\s+)?[?*(]", r"\bPREFIX\s+\w*:\s*<", r"\bWHERE\s*\{"):
+            assert not re.search(pattern, text), f"{path.relative_to(ROOT)} holds SPARQL ({pattern})"
+
+
+def test_no_query_file_declares_its_prefixes_and_each_has_a_header():
+    files = sorted((ROOT / "govkg" / "queries").rglob("*.rq"))
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert "PREFIX" not in text, path.name
+        assert text.startswith(f"# {path.stem}: "), path.name
+        assert "# Parameters:" in text and "# Columns:" in text, path.name
+
+
+def test_prefixes_are_declared_once_for_what_a_query_uses():
+    from govkg.queries import with_prefixes
+
+    text = with_prefixes("PREFIX gk: <urn:mine#>\nSELECT ?x WHERE { ?x gk:a skos:Concept ; rdfs:label ?l }")
+    assert "PREFIX gk: <https://w3id.org" not in text
+    assert text.count("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>") == 1
+    assert "PREFIX rdfs:" in text and "PREFIX oa:" not in text
+    assert Path(ROOT / "govkg" / "queries" / "internal").is_dir()
