@@ -198,3 +198,34 @@ def test_prefixes_are_declared_once_for_what_a_query_uses():
     assert text.count("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>") == 1
     assert "PREFIX rdfs:" in text and "PREFIX oa:" not in text
     assert Path(ROOT / "govkg" / "queries" / "internal").is_dir()
+
+
+TAGGER_SENTENCES = [
+    "岚州市桐溪区推行“1+3+N”网格力量配备模式，组建红色物业服务队12支。",
+    "芦花镇400户、漾川市50户参加，满意率达到98.5%，解决问题1200余个。",
+    "青石县阿勒腾席热镇和余村建立“村村联建”机制，ABC平台上线2.0版。",
+    "社区书记说：“我们把党员组织起来，户户全覆盖。”\n\n第二段\t有制表符",
+    "户",
+    "",
+    "1+X党建联建、四单一目录和双报到一起推进，新冠疫情期间下沉干部300名。",
+]
+
+
+@pytest.mark.parametrize("text", TAGGER_SENTENCES)
+def test_the_tagger_gives_jieba_posseg_tokens_and_tags(text):
+    tagger = default_extractor().tagger
+    assert tagger.pairs(text) == tagger.reference_pairs(text)
+    tokens = tagger(text)
+    assert "".join(t.word for t in tokens) == text
+    assert all(text[t.start : t.end] == t.word for t in tokens)
+
+
+def test_the_tagger_agrees_with_jieba_posseg_on_the_example_corpus():
+    from govkg.extract.normalize import normalize, split_sentences
+
+    tagger = default_extractor().tagger
+    for path in sorted((ROOT / "examples" / "corpus").glob("*.txt")):
+        normalized = normalize(SourceDocument(path.name, path.read_text(encoding="utf-8"), "0" * 64))
+        for sentence in split_sentences(normalized):
+            text = normalized.fold[sentence.start : sentence.end]
+            assert tagger.pairs(text) == tagger.reference_pairs(text), text
