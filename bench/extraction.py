@@ -53,7 +53,7 @@ def main() -> None:
         report = build([corpus], Path(tmp) / "store", workers=args.workers)
         build_seconds = time.perf_counter() - started
 
-        print(f"\n| measurement | seconds | characters/s | ratio to jieba.cut |\n| --- | ---: | ---: | ---: |")
+        print("\n| measurement | seconds | characters/s | ratio to jieba.cut |\n| --- | ---: | ---: | ---: |")
         print(f"| jieba.cut over the texts | {cut_seconds:.2f} | {characters / cut_seconds:,.0f} | 1.00x |")
         print(f"| govkg build --workers {args.workers} into a fresh store | {build_seconds:.2f} | "
               f"{characters / build_seconds:,.0f} | {cut_seconds / build_seconds:.2f}x |")
