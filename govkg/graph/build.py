@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 
 from govkg.extract import Extractor, find_sources, read_source
 from govkg.graph.derive import derive_graphs
-from govkg.graph.rdf import document_graph, document_graph_iri, place_resolver
+from govkg.graph.rdf import document_graph_iri, document_triples, place_resolver
 from govkg.graph.store import open_store
 from govkg.graph.terms import quads_of
 from govkg.ontology import GK, VOCABULARY_GRAPH, load_vocabulary
@@ -63,7 +63,7 @@ def build(
         report.timings.update({f"extract:{name}": seconds for name, seconds in extractor.timings.items()})
     started = time.perf_counter()
     resolve = place_resolver(place_paths(store) | {p.path for f in facts for p in f.places})
-    documents = [(f.source.name, document_graph(f, resolve)) for f in facts]
+    documents = [(f.source.name, document_triples(f, resolve)) for f in facts]
     report.unchanged = [s.name for s in sources if s not in changed]
     report.timings["rdf"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -84,19 +84,18 @@ def _write(store: ox.Store, vocabulary_graph, documents, report: BuildReport) ->
         store.remove_graph(vocabulary)
     store.extend(quads_of(vocabulary_graph, VOCABULARY_GRAPH))
     written = []
-    for name, graph in documents:
-        graph_iri = str(document_graph_iri(name))
-        node = ox.NamedNode(graph_iri)
+    for name, triples in documents:
+        node = ox.NamedNode(document_graph_iri(name))
         if store.contains_named_graph(node):
             store.remove_graph(node)
             report.replaced.append(name)
         else:
             report.added.append(name)
-        written.append((graph_iri, graph))
+        written.append((node, triples))
     # The bulk loader writes sorted files directly, skipping the write-ahead log: safe here
     # because the copy only replaces the store once it is complete. One call for all documents:
     # each call writes files of its own, and hundreds of small files slow every read after.
-    store.bulk_extend(quad for graph_iri, graph in written for quad in quads_of(graph, graph_iri))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for node, triples in written for t in triples)
     derive_graphs(store)
     report.triples = len(store)
 

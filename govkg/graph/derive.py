@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from govkg.graph.rdf import candidates_graph, places_graph
-from govkg.graph.terms import quads_of
+from govkg.graph.rdf import candidates_triples, places_triples
 from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
 from govkg.queries import select
 
@@ -15,17 +14,17 @@ from govkg.queries import select
 def derive_graphs(store: ox.Store) -> None:
     """Recompute the places graph and the candidates graph of an Oxigraph store being written."""
     referenced = (row["p"] for row in select(store, "referenced-places"))
-    replace_graph(store, PLACES_GRAPH, places_graph(referenced))
+    replace_graph(store, PLACES_GRAPH, places_triples(referenced))
     proposals = [
         (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"])
         for row in select(store, "candidate-proposals")
     ]
-    replace_graph(store, CANDIDATES_GRAPH, candidates_graph(proposals))
+    replace_graph(store, CANDIDATES_GRAPH, candidates_triples(proposals))
 
 
-def replace_graph(store: ox.Store, graph_iri: str, graph) -> None:
-    """Put an rdflib Graph in place of the named graph `graph_iri`."""
+def replace_graph(store: ox.Store, graph_iri: str, triples: list[ox.Triple]) -> None:
+    """Put Oxigraph triples in place of the named graph `graph_iri`."""
     target = ox.NamedNode(graph_iri)
     if store.contains_named_graph(target):
         store.remove_graph(target)
-    store.extend(quads_of(graph, graph_iri))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)

@@ -1,4 +1,8 @@
-"""Facts to RDF: one rdflib Graph per document, with IRIs that are the same on every run."""
+"""Facts to RDF: the triples of one document, with IRIs that are the same on every run.
+
+Triples are made as Oxigraph terms, which go to the store as they are (an rdflib Graph of a
+document, `document_graph`, is the same triples converted, for notebooks and tests).
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,51 @@ import hashlib
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+import pyoxigraph as ox
 
 from govkg.extract.model import DocumentFacts, Evidence, Place
 from govkg.ontology import (
     CATEGORY,
+    DCTERMS,
     GK,
     ID,
     OA,
+    ORG,
     ORGANIZATION_TYPES,
     PLACE_LEVELS,
+    RDF,
+    RDFS,
     SCHEMA,
     SCHEME,
     SKOS,
+    XSD,
     label_key,
 )
 from govkg.ontology.levels import level_of_path
 
-GKNS = Namespace(GK)
-OANS = Namespace(OA)
-SCHEMANS = Namespace(SCHEMA)
-ORGNS = Namespace("http://www.w3.org/ns/org#")
-SKOSNS = Namespace(SKOS)
-
 PathResolver = Callable[[tuple[str, ...]], tuple[str, ...]]
+
+
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+A = _node(RDF + "type")
+XSD_INTEGER = _node(XSD + "integer")
+XSD_DECIMAL = _node(XSD + "decimal")
+XSD_BOOLEAN = _node(XSD + "boolean")
+
+
+class _Terms:
+    """The IRIs of one namespace as Oxigraph nodes, made once: terms.fileName."""
+
+    def __init__(self, namespace: str):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(self._namespace + name)
+        setattr(self, name, node)
+        return node
 
 
 def _segment(value: str) -> str:
@@ -41,51 +65,65 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:20]
 
 
-def document_iri(file_name: str) -> URIRef:
-    return URIRef(f"{ID}doc/{_segment(file_name)}")
+def document_iri(file_name: str) -> str:
+    return f"{ID}doc/{_segment(file_name)}"
 
 
-def document_graph_iri(file_name: str) -> URIRef:
-    return URIRef(f"{ID}graph/doc/{_segment(file_name)}")
+def document_graph_iri(file_name: str) -> str:
+    return f"{ID}graph/doc/{_segment(file_name)}"
 
 
-def place_iri(path: tuple[str, ...]) -> URIRef:
+def place_iri(path: tuple[str, ...]) -> str:
     """A place is known by its path of names, so 江北区 of 重庆市 and of 宁波市 stay apart."""
-    return URIRef(f"{ID}place/" + "/".join(_segment(name) for name in path))
+    return f"{ID}place/" + "/".join(_segment(name) for name in path)
 
 
 def _identity(path: tuple[str, ...]) -> tuple[str, ...]:
     return path
 
 
-def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> Graph:
-    """The RDF of one document's facts (to be stored in the document's own named graph)."""
-    graph = Graph()
-    name = facts.source.name
-    doc = document_iri(name)
-    graph.add((doc, RDF.type, GKNS.Document))
-    graph.add((doc, GKNS.fileName, Literal(name)))
-    graph.add((doc, DCTERMS.title, Literal(facts.title, lang="zh")))
-    graph.add((doc, GKNS.sha256, Literal(facts.source.sha256)))
-    graph.add((doc, DCTERMS.format, Literal(facts.source.media_type)))
-    graph.add((doc, GKNS.encoding, Literal(facts.source.encoding)))
-    graph.add((doc, GKNS.factsGraph, document_graph_iri(name)))
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
 
-    def place(p: Place) -> URIRef:
-        # What a place is (type, name, parent) lives once in the places graph (see places_graph);
+
+def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) -> list[ox.Triple]:
+    """The RDF of one document's facts (to be stored in the document's own named graph)."""
+    gk, oa, dcterms, schema, skos = _Terms(GK), _Terms(OA), _Terms(DCTERMS), _Terms(SCHEMA), _Terms(SKOS)
+    rdfs_label = _node(RDFS + "label")
+    triples: dict[ox.Triple, None] = {}
+
+    def add(s, p, o) -> None:
+        triples[ox.Triple(s, p, o)] = None
+
+    name = facts.source.name
+    doc = _node(document_iri(name))
+    add(doc, A, gk.Document)
+    add(doc, gk.fileName, ox.Literal(name))
+    add(doc, dcterms.title, _zh(facts.title))
+    add(doc, gk.sha256, ox.Literal(facts.source.sha256))
+    add(doc, dcterms.format, ox.Literal(facts.source.media_type))
+    add(doc, gk.encoding, ox.Literal(facts.source.encoding))
+    add(doc, gk.factsGraph, _node(document_graph_iri(name)))
+
+    def place(p: Place) -> ox.NamedNode:
+        # What a place is (type, name, parent) lives once in the places graph (see places_triples);
         # a document only says that it mentions it.
-        node = place_iri(resolve(p.path))
-        graph.add((doc, GKNS.mentions, node))
+        node = _node(place_iri(resolve(p.path)))
+        add(doc, gk.mentions, node)
         return node
 
-    def evidence(e: Evidence) -> URIRef:
-        node = URIRef(f"{ID}evidence/{_digest(name, e.start, e.end)}")
-        if (node, RDF.type, GKNS.Evidence) not in graph:
-            graph.add((node, RDF.type, GKNS.Evidence))
-            graph.add((node, OANS.exact, Literal(e.text)))
-            graph.add((node, OANS.start, Literal(e.start, datatype=XSD.integer)))
-            graph.add((node, OANS.end, Literal(e.end, datatype=XSD.integer)))
-            graph.add((node, DCTERMS.source, doc))
+    written_evidence: set[str] = set()
+
+    def evidence(e: Evidence) -> ox.NamedNode:
+        iri = f"{ID}evidence/{_digest(name, e.start, e.end)}"
+        node = _node(iri)
+        if iri not in written_evidence:
+            written_evidence.add(iri)
+            add(node, A, gk.Evidence)
+            add(node, oa.exact, ox.Literal(e.text))
+            add(node, oa.start, ox.Literal(str(e.start), datatype=XSD_INTEGER))
+            add(node, oa.end, ox.Literal(str(e.end), datatype=XSD_INTEGER))
+            add(node, dcterms.source, doc)
         return node
 
     for p in facts.places:
@@ -93,62 +131,77 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity) -> G
 
     for candidate in facts.candidates:
         # The document proposes a concept; the concept itself is stated once, in the candidates
-        # graph derived from every proposal (see candidates_graph).
-        proposal = URIRef(f"{ID}proposal/{_digest(name, candidate.iri)}")
-        graph.add((proposal, RDF.type, GKNS.CandidateProposal))
-        graph.add((proposal, GKNS.proposes, URIRef(candidate.iri)))
-        graph.add((proposal, DCTERMS.source, doc))
-        graph.add((proposal, SKOSNS.prefLabel, Literal(candidate.pref_label, lang="zh")))
-        graph.add((proposal, GKNS.category, URIRef(CATEGORY + candidate.category)))
+        # graph derived from every proposal (see candidates_triples).
+        proposal = _node(f"{ID}proposal/{_digest(name, candidate.iri)}")
+        add(proposal, A, gk.CandidateProposal)
+        add(proposal, gk.proposes, _node(candidate.iri))
+        add(proposal, dcterms.source, doc)
+        add(proposal, skos.prefLabel, _zh(candidate.pref_label))
+        add(proposal, gk.category, _node(CATEGORY + candidate.category))
         for label in candidate.labels:
             if label != candidate.pref_label:
-                graph.add((proposal, SKOSNS.altLabel, Literal(label, lang="zh")))
+                add(proposal, skos.altLabel, _zh(label))
 
     for adoption in facts.adoptions:
         path = resolve(adoption.place.path)
-        node = URIRef(f"{ID}adoption/{_digest(name, path, adoption.mechanism)}")
-        graph.add((node, RDF.type, GKNS.Adoption))
-        graph.add((node, GKNS.place, place(adoption.place)))
-        graph.add((node, GKNS.mechanism, URIRef(adoption.mechanism)))
-        graph.add((node, GKNS.surface, Literal(adoption.surface)))
-        graph.add((node, DCTERMS.source, doc))
+        node = _node(f"{ID}adoption/{_digest(name, path, adoption.mechanism)}")
+        add(node, A, gk.Adoption)
+        add(node, gk.place, place(adoption.place))
+        add(node, gk.mechanism, _node(adoption.mechanism))
+        add(node, gk.surface, ox.Literal(adoption.surface))
+        add(node, dcterms.source, doc)
         main = evidence(adoption.evidence)
-        graph.add((node, GKNS.mainEvidence, main))
-        graph.add((node, GKNS.evidence, main))
+        add(node, gk.mainEvidence, main)
+        add(node, gk.evidence, main)
         for further in adoption.further_evidence:
-            graph.add((node, GKNS.evidence, evidence(further)))
+            add(node, gk.evidence, evidence(further))
 
     for outcome in facts.outcomes:
-        node = URIRef(
-            f"{ID}outcome/{_digest(name, outcome.start, outcome.surface, outcome.value, outcome.unit)}"
-        )
-        graph.add((node, RDF.type, GKNS.Outcome))
-        graph.add((node, SCHEMANS.value, Literal(_decimal(outcome.value), datatype=XSD.decimal)))
-        graph.add((node, SCHEMANS.unitText, Literal(outcome.unit)))
-        graph.add((node, GKNS.indicator, Literal(outcome.indicator, lang="zh")))
-        graph.add((node, GKNS.approximate, Literal(outcome.approx)))
-        graph.add((node, GKNS.surface, Literal(outcome.surface)))
-        graph.add((node, GKNS.evidence, evidence(outcome.evidence)))
-        graph.add((node, DCTERMS.source, doc))
+        node = _node(f"{ID}outcome/{_digest(name, outcome.start, outcome.surface, outcome.value, outcome.unit)}")
+        add(node, A, gk.Outcome)
+        add(node, schema.value, ox.Literal(_decimal(outcome.value), datatype=XSD_DECIMAL))
+        add(node, schema.unitText, ox.Literal(outcome.unit))
+        add(node, gk.indicator, _zh(outcome.indicator))
+        add(node, gk.approximate, ox.Literal("true" if outcome.approx else "false", datatype=XSD_BOOLEAN))
+        add(node, gk.surface, ox.Literal(outcome.surface))
+        add(node, gk.evidence, evidence(outcome.evidence))
+        add(node, dcterms.source, doc)
         if outcome.place is not None:
-            graph.add((node, GKNS.place, place(outcome.place)))
+            add(node, gk.place, place(outcome.place))
         if outcome.mechanism is not None:
-            graph.add((node, GKNS.mechanism, URIRef(outcome.mechanism)))
+            add(node, gk.mechanism, _node(outcome.mechanism))
         if outcome.period:
-            graph.add((node, GKNS.period, Literal(outcome.period)))
+            add(node, gk.period, ox.Literal(outcome.period))
 
     for organization in facts.organizations:
         located = resolve(organization.place.path) if organization.place else ()
-        node = URIRef(f"{ID}org/{_digest(located, organization.name)}")
+        node = _node(f"{ID}org/{_digest(located, organization.name)}")
         kind = ORGANIZATION_TYPES.get(organization.kind)
-        graph.add((node, RDF.type, GKNS[kind] if kind else ORGNS.Organization))
-        graph.add((node, RDFS.label, Literal(organization.name, lang="zh")))
-        graph.add((node, GKNS.evidence, evidence(organization.evidence)))
+        add(node, A, _node(GK + kind) if kind else _node(ORG + "Organization"))
+        add(node, rdfs_label, _zh(organization.name))
+        add(node, gk.evidence, evidence(organization.evidence))
         if organization.place is not None:
-            graph.add((node, GKNS.locatedIn, place(organization.place)))
+            add(node, gk.locatedIn, place(organization.place))
         for mechanism in organization.mechanisms:
-            graph.add((node, GKNS.takesPartIn, URIRef(mechanism)))
+            add(node, gk.takesPartIn, _node(mechanism))
+    return list(triples)
+
+
+def as_rdflib(triples: Iterable[ox.Triple]):
+    """Oxigraph triples as an rdflib Graph."""
+    from rdflib import Graph
+
+    from govkg.graph.terms import to_rdflib
+
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
+
+
+def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity):
+    """document_triples as an rdflib Graph."""
+    return as_rdflib(document_triples(facts, resolve))
 
 
 def place_path(iri: str) -> tuple[str, ...]:
@@ -158,52 +211,58 @@ def place_path(iri: str) -> tuple[str, ...]:
     return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
 
 
-def places_graph(place_iris) -> Graph:
+def places_triples(place_iris: Iterable[str]) -> list[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
     document graphs would otherwise repeat them once per document, and joins multiply."""
-    graph = Graph()
+    gk = _Terms(GK)
+    rdfs_label = _node(RDFS + "label")
+    triples = []
+    done: set[tuple[str, ...]] = set()
     for iri in place_iris:
         path = place_path(str(iri))
         for depth in range(1, len(path) + 1):
-            node = place_iri(path[:depth])
-            level = level_of_path(path[:depth])
-            if level is None or (node, RDF.type, None) in graph:
+            prefix = path[:depth]
+            level = level_of_path(prefix)
+            if level is None or prefix in done:
                 continue
-            graph.add((node, RDF.type, GKNS[PLACE_LEVELS[level][0]]))
-            graph.add((node, GKNS.level, Literal(level)))
-            graph.add((node, RDFS.label, Literal(path[depth - 1], lang="zh")))
+            done.add(prefix)
+            node = _node(place_iri(prefix))
+            triples.append(ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0])))
+            triples.append(ox.Triple(node, gk.level, ox.Literal(level)))
+            triples.append(ox.Triple(node, rdfs_label, _zh(path[depth - 1])))
             if depth > 1:
-                graph.add((node, GKNS.parentPlace, place_iri(path[: depth - 1])))
-    return graph
+                triples.append(ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1]))))
+    return triples
 
 
-def candidates_graph(proposals) -> Graph:
+def candidates_triples(proposals) -> list[ox.Triple]:
     """Candidate concepts from the documents' proposals, each stated once. `proposals` holds
     (concept IRI, document, preferred label, other labels, category IRI). The preferred label is
     the one of the first document by name; the category the one most documents propose."""
     from collections import Counter, defaultdict
 
+    gk, skos = _Terms(GK), _Terms(SKOS)
     by_concept = defaultdict(list)
     for concept, doc_name, pref, others, category in proposals:
         by_concept[concept].append((doc_name, pref, others, category))
-    graph = Graph()
+    triples = []
     for concept, entries in sorted(by_concept.items()):
         entries.sort()
-        node = URIRef(concept)
+        node = _node(concept)
         pref = entries[0][1]
         labels = {pref} | {label for _, p, others, _ in entries for label in (p, *others)}
         categories = Counter(category for *_, category in entries)
         category = sorted(categories, key=lambda c: (-categories[c], c))[0]
-        graph.add((node, RDF.type, SKOSNS.Concept))
-        graph.add((node, SKOSNS.inScheme, URIRef(SCHEME)))
-        graph.add((node, SKOSNS.prefLabel, Literal(pref, lang="zh")))
-        graph.add((node, GKNS.candidate, Literal(True)))
-        graph.add((node, GKNS.category, URIRef(category)))
+        triples.append(ox.Triple(node, A, skos.Concept))
+        triples.append(ox.Triple(node, skos.inScheme, _node(SCHEME)))
+        triples.append(ox.Triple(node, skos.prefLabel, _zh(pref)))
+        triples.append(ox.Triple(node, gk.candidate, ox.Literal("true", datatype=XSD_BOOLEAN)))
+        triples.append(ox.Triple(node, gk.category, _node(category)))
         for label in sorted(labels):
             if label != pref:
-                graph.add((node, SKOSNS.altLabel, Literal(label, lang="zh")))
-            graph.add((node, GKNS.labelKey, Literal(label_key(label))))
-    return graph
+                triples.append(ox.Triple(node, skos.altLabel, _zh(label)))
+            triples.append(ox.Triple(node, gk.labelKey, ox.Literal(label_key(label))))
+    return triples
 
 
 def _decimal(value: float) -> str:
@@ -243,4 +302,5 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
     return resolve
 
 
-__all__ = ["candidates_graph", "places_graph", "place_path", "document_graph", "document_graph_iri", "document_iri", "place_iri", "place_resolver"]
+__all__ = ["as_rdflib", "candidates_triples", "places_triples", "place_path", "document_graph", "document_triples",
+           "document_graph_iri", "document_iri", "place_iri", "place_resolver"]
