@@ -366,15 +366,25 @@ def push(store_path, endpoint, user, password):
               help="A gold annotation in the format of corpus-gold.json.")
 @store_option
 @click.option("--summary", is_flag=True, help="Print only the scores, not the misses and extras.")
+@click.option("--explain", is_flag=True,
+              help="After the scores, the adoption errors sorted into classes (place not found, wrong "
+                   "edges, wrong unit, mechanism missed, spurious mechanism ...) with an example of each.")
 @friendly_errors
-def evaluate(gold_file, store_path, summary):
-    """Score the store's adoptions, outcomes and places against a gold annotation: precision,
-    recall and F1, then every miss and every extra."""
+def evaluate(gold_file, store_path, summary, explain):
+    """Score the store against a gold annotation: adoptions, adopters (document and place),
+    mechanisms (document and mechanism), outcomes and places, with precision, recall and F1,
+    then every miss and every extra. A gold place written with its parents matches on its most
+    specific unit."""
     from govkg.graph.store import open_store
     from govkg.queries.evaluation import evaluate as score
+    from govkg.queries.evaluation import explain as explain_errors
     from govkg.queries.evaluation import format_scores, load_gold
 
-    click.echo(format_scores(score(open_store(store_path), load_gold(gold_file)), details=not summary))
+    store, gold = open_store(store_path), load_gold(gold_file)
+    click.echo(format_scores(score(store, gold), details=not summary and not explain))
+    if explain:
+        click.echo("\nadoption errors by class:")
+        click.echo(explain_errors(store, gold))
 
 
 if __name__ == "__main__":  # pragma: no cover

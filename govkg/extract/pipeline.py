@@ -230,7 +230,11 @@ def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], 
                     index, facts, spent, error = results.get(timeout=1.0)
                 except queue.Empty:
                     if not all(p.is_alive() for p in processes):
-                        raise ExtractionError("an extraction worker process stopped unexpectedly") from None
+                        raise ExtractionError(
+                            "an extraction worker process stopped unexpectedly (a script that extracts "
+                            "with workers must run under `if __name__ == \"__main__\":`, as worker "
+                            "processes import it again)"
+                        ) from None
                     continue
                 if error is not None:
                     raise error
