@@ -229,3 +229,33 @@ def test_the_tagger_agrees_with_jieba_posseg_on_the_example_corpus():
         for sentence in split_sentences(normalized):
             text = normalized.fold[sentence.start : sentence.end]
             assert tagger.pairs(text) == tagger.reference_pairs(text), text
+
+
+def test_every_thesaurus_concept_has_labels_a_definition_and_a_category():
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    from govkg.ontology import CATEGORY, GK, SCHEME, ontology_path
+
+    graph = rdflib.Graph().parse(ontology_path("mechanisms.ttl"), format="turtle")
+    concepts = set(graph.subjects(SKOS.inScheme, rdflib.URIRef(SCHEME)))
+    assert len(concepts) >= 250
+    categories = set(graph.subjects(SKOS.inScheme, rdflib.URIRef(CATEGORY + "scheme")))
+    for concept in concepts:
+        languages = sorted(label.language for label in graph.objects(concept, SKOS.prefLabel))
+        assert languages == ["en", "zh"], concept
+        definition = graph.value(concept, SKOS.definition)
+        assert definition is not None and len(str(definition)) > 30, concept
+        assert graph.value(concept, rdflib.URIRef(GK + "category")) in categories, concept
+
+
+def test_no_spelling_is_claimed_by_two_concepts():
+    from govkg.ontology import label_key, load_thesaurus
+
+    thesaurus = load_thesaurus()
+    owners: dict[str, set[str]] = {}
+    for mechanism in thesaurus.mechanisms.values():
+        for label in mechanism.labels:
+            owners.setdefault(label_key(label), set()).add(mechanism.iri)
+    shared = {key: iris for key, iris in owners.items() if len(iris) > 1}
+    assert not shared, shared
