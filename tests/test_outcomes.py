@@ -38,6 +38,8 @@ def quantities(text: str) -> list[tuple[float, str, bool]]:
         ("面积达１２０平方公里", [(120, "平方公里", False)]),
         ("解决问题1200余个、化解矛盾36件", [(1200, "个", True), (36, "件", False)]),
         ("两千多名党员", [(2000, "名", True)]),
+        ("满意率提高22个百分点", [(22, "个百分点", False)]),
+        ("历时5个月完成改造", [(5, "个月", False)]),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -119,3 +121,39 @@ def test_outcomes_unknown_mechanism(example_store):
     result = CliRunner().invoke(main, ["outcomes", "--store", str(example_store), "--mechanism", "没有"])
     assert result.exit_code == 1
     assert result.output == "Error: no mechanism called '没有' in this store\n"
+
+
+def outcome_values(text: str) -> list[tuple[float, str]]:
+    facts = extract(SourceDocument("t.txt", text, "0" * 64))
+    return sorted((o.value, o.unit) for o in facts.outcomes)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A general explainer names no place: its numbers are nobody's results.
+        ("网格员是基层治理的神经末梢。一般每个网格配备1名网格员，服务300户左右。\n", []),
+        # An anonymised report: ××区 is no place either.
+        ("××区××街道推行网格化管理，累计解决问题120件。\n", []),
+        # A plan or a target, anywhere before the number in its sentence, or in its clause.
+        ("桐溪区提出，力争到2027年，建成示范社区20个。\n", []),
+        ("桐溪区计划新建党群服务站15个，已建成8个。\n", [(8, "个")]),
+        # The baseline a change starts from is no result; the figure it reaches is.
+        ("桐溪区社区工作事项由136项压减到48项。\n", [(48, "项")]),
+        # Stock the place had before anything was done.
+        ("桐溪区现有网格412个，今年新增微网格96个。\n", [(96, "个")]),
+    ],
+)
+def test_numbers_that_are_no_results(text, expected):
+    assert outcome_values(text) == expected
+
+
+def test_a_lead_paragraph_opening_with_a_byline_keeps_its_numbers():
+    text = (
+        "桐溪区：网格里的烟火气\n\n"
+        "本报讯（记者 林晓 通讯员 周岚）今年以来，桐溪区推行“红色物业”，组建红色物业服务队12支，"
+        "解决群众急难愁盼问题360余件。\n\n■本报记者 林晓\n"
+    )
+    facts = extract(SourceDocument("t.txt", text, "0" * 64))
+    assert sorted((o.value, o.unit) for o in facts.outcomes) == [(12, "支"), (360, "件")]
+    assert {a.place.name for a in facts.adoptions} == {"桐溪区"}

@@ -97,11 +97,20 @@ def _strip_markup(piece: _Piece) -> _Piece:
     return _Piece(piece.text[n:], piece.origin[n:], piece.kind) if n else piece
 
 
+# A byline is a line of names; a longer paragraph that opens with one (本报讯（记者 刘洋）……。) is
+# the article's lead paragraph, the body of the news.
+BYLINE_MAX = 40
+
+
+def _lead_paragraph(text: str) -> bool:
+    return len(text) > BYLINE_MAX and any(ch in text for ch in "。；！？")
+
+
 def _classify(piece: _Piece) -> _Piece:
     if piece.text.startswith("#"):
         piece = _strip_markup(piece)
         piece.kind = "heading"
-    elif BYLINE.match(piece.text):
+    elif BYLINE.match(piece.text) and not _lead_paragraph(piece.text):
         piece.kind = "byline"
     elif is_heading_text(piece.text):
         piece.kind = "heading"

@@ -16,6 +16,30 @@ YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 QUOTED = re.compile(r"[“‘「][^”’」]{0,30}[”’」]")
 
 
+# Words that make a number a plan, a target or a requirement, not a result: anywhere before it in
+# its sentence (力争到2025年，…突破百万元), or in its own clause.
+PLAN_SENTENCE = re.compile(r"力争|目标是|目标为|目标任务|计划到|计划在|规划到")
+PLAN_CLAUSE = re.compile(r"计划|将要|即将|将于|争取|拟|要求|应当|须达到")
+# 由222项缩减到101项: the number a change starts from is a baseline; the one it reaches is the result.
+CHANGE_FROM = re.compile(r"[由从]$")
+CHANGE_TO = re.compile(r"[^，,；;]{0,6}?(?:减少|缩减|下降|降低|提高|提升|增加|增长|上升|压减|精简|扩大)?(?:到|至)")
+# Stock the place already had before anything was done: 现有城市社区网格391个.
+STOCK_WORDS = re.compile(r"现有|约有|原有|目前有")
+def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: int) -> str | None:
+    """Why a number of a sentence is no result the text reports (a plan or target, the baseline a
+    change starts from, stock the place already had), or None when it is one. Offsets are in the
+    sentence `local`. (The scope of an area, 下辖20个社区, is left in: the sample corpus's
+    annotation counts it, the dev set's does not.)"""
+    before = local[clause_start : quantity.start]
+    if PLAN_SENTENCE.search(local, 0, quantity.start) or PLAN_CLAUSE.search(before):
+        return "plan"
+    if CHANGE_FROM.search(before) and CHANGE_TO.match(local, quantity.end):
+        return "baseline"
+    if STOCK_WORDS.search(before):
+        return "stock"
+    return None
+
+
 def indicator_of(fold: str, quantity: Quantity) -> str:
     """The words counted: the noun after the number (23个基层治理指挥中心), else the words before it
     in the same clause (解决问题1200余个)."""
@@ -71,6 +95,8 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             clause_end = min(
                 [i for i in (local.find(ch, quantity.end) for ch in "，,；;") if i >= 0] or [len(local)]
             )
+            if non_result(local, quantity, clause_start, clause_end):
+                continue
             in_clause = [
                 m for m in mechanisms_in[sentence.index]
                 if clause_start <= m.start - sentence.start < clause_end
@@ -80,6 +106,8 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
                 next(iter(in_sentence)) if len(in_sentence) == 1 else None
             )
             places = places_for(sentence.index, start, by_sentence, articles[sentence.article], facts.normalized.text)
+            if not places:
+                continue  # no concrete unit to report it (an explainer, an anonymised or national text)
             years = [m for m in YEAR.finditer(local) if m.end() <= quantity.start]
             indicator = indicator_of(local, quantity)
             for mention in sorted(by_sentence.get(sentence.index, []), key=lambda m: -len(m.surface)):
@@ -89,7 +117,7 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             outcome = Outcome(
                 quantity.value, quantity.unit, indicator, quantity.approx,
                 facts.normalized.text[start : sentence.start + quantity.end],
-                places[0] if places else None, mechanism, facts.evidence(sentence),
+                places[0], mechanism, facts.evidence(sentence),
                 period=years[-1].group(1) if years else None, start=start,
             )
             figure = (outcome, local[max(0, quantity.start - 2) : quantity.start], local[quantity.end : quantity.end + 2])
