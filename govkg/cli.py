@@ -157,17 +157,18 @@ def trace(mechanism, store_path, fmt):
     """Show every place that uses MECHANISM (any label or variant: 1+3+N, “1+3+N”, 四单一目录),
     with its district and city and the evidence sentence."""
     from govkg.graph.store import open_store
-    from govkg.queries import run_query
     from govkg.queries.formatting import Table
+    from govkg.queries.lookup import trace as trace_rows
 
-    columns, rows = run_query(open_store(store_path), "trace", {"mechanism": mechanism})
+    columns, rows = trace_rows(open_store(store_path), mechanism)
     if not rows:
         raise click.ClickException(f"no place in {store_path} uses a mechanism called '{mechanism}'")
     if fmt != "table":
         echo_tables([Table("trace", columns, rows)], fmt)
         return
     by_name = [dict(zip(columns, row, strict=True)) for row in rows]
-    click.echo(f"{by_name[0]['mechanism_label']}: used by {len({(r['place'], r['district'], r['city']) for r in by_name})} places")
+    labels = " | ".join(dict.fromkeys(r["mechanism_label"] for r in by_name))
+    click.echo(f"{labels}: used by {len({(r['place'], r['district'], r['city']) for r in by_name})} places")
     for row in by_name:
         within = " > ".join(x for x in (row["city"], row["district"]) if x and x != row["place"])
         click.echo(f"\n  {row['place']} ({row['place_level']}){'  in ' + within if within else ''}")

@@ -174,7 +174,7 @@ def test_trace_by_any_spelling(runner, example_store, spelling):
 def test_trace_unknown_mechanism(runner, example_store):
     result = runner.invoke(main, ["trace", "不存在的机制", "--store", str(example_store)])
     assert result.exit_code == 1
-    assert result.output == f"Error: no place in {example_store} uses a mechanism called '不存在的机制'\n"
+    assert result.output == "Error: no mechanism called '不存在的机制' in this store\n"
 
 
 def test_validate_reports_conformance(runner, example_store):

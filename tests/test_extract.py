@@ -248,3 +248,18 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
     assert list(extractor.pipe(sources, workers=2)) == expected
     # The workers' step timings are added to the calling extractor's.
     assert all(extractor.timings[name] > 0 for name in extractor.step_names)
+
+
+def test_traditional_script_matches_through_a_simplified_fold():
+    text = "湖安省漾川市桐溪區柳岸街道推行「紅色物業」，組建黨建聯盟12個。\n"
+    facts = extract(doc(text))
+    names = default_extractor().thesaurus.mechanisms
+    assert {(a.place.name, names[a.mechanism].pref_label) for a in facts.adoptions} == {
+        ("柳岸街道", "红色物业"), ("柳岸街道", "党建联盟"),
+    }
+    # Evidence and surfaces stay as written; offsets point into the text as read.
+    adoption = next(a for a in facts.adoptions if names[a.mechanism].pref_label == "红色物业")
+    assert adoption.surface == "「紅色物業」"
+    assert text[adoption.evidence.start : adoption.evidence.end] == adoption.evidence.text == text.strip()
+    assert [(o.value, o.unit, o.surface) for o in facts.outcomes] == [(12, "个", "12個")]
+    assert [p.path for p in facts.places][-1] == ("湖安省", "漾川市", "桐溪区", "柳岸街道")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from govkg.extract.model import Article, NormalizedText, Paragraph, Sentence, SourceDocument
@@ -182,8 +183,10 @@ def _mend_broken_sentences(pieces: list[_Piece]) -> list[_Piece]:
     return out
 
 
-def normalize(source: SourceDocument) -> NormalizedText:
-    """Rebuild the paragraphs of a document (see the module docstring)."""
+def normalize(source: SourceDocument, simplify: Callable[[str], str] | None = None) -> NormalizedText:
+    """Rebuild the paragraphs of a document (see the module docstring). With `simplify` (a
+    traditional-to-simplified converter), the folded text is in simplified characters, so that
+    黨建聯盟 matches 党建联盟; the text as written is kept for evidence."""
     lines = _source_lines(source.text.replace("\r", " "))
     blocks = _blocks(lines)
     lengths = [len(line.text) for block in blocks for line in block]
@@ -211,7 +214,20 @@ def normalize(source: SourceDocument) -> NormalizedText:
         position += len(piece.text)
     text = "".join(text_parts)
     fold = "".join(fold_char(ch) for ch in text)
+    if simplify is not None:
+        fold = _simplified(fold, simplify)
     return NormalizedText(text, fold, tuple(origin), tuple(paragraphs))
+
+
+def _simplified(fold: str, simplify: Callable[[str], str]) -> str:
+    """The text in simplified characters, one character for one, so that offsets hold. OpenCC's
+    t2s keeps every length; should a conversion not, the text is converted character by
+    character, keeping any character whose conversion is not one character."""
+    converted = simplify(fold)
+    if len(converted) == len(fold):
+        return converted
+    singles = (simplify(ch) for ch in fold)
+    return "".join(new if len(new) == 1 else ch for ch, new in zip(fold, singles, strict=True))
 
 
 def _opens_article(pieces: list[_Piece], index: int) -> bool:

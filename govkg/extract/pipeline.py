@@ -48,8 +48,14 @@ class Step:
     needs: tuple[str, ...] = ()
 
 
-def normalize_step(facts: DocumentFacts) -> None:
-    facts.normalized = normalize(facts.source)
+class NormalizeStep:
+    """Layout undone, and the folded text in simplified characters (OpenCC's t2s)."""
+
+    def __init__(self, simplify: Callable[[str], str]):
+        self.simplify = simplify
+
+    def __call__(self, facts: DocumentFacts) -> None:
+        facts.normalized = normalize(facts.source, self.simplify)
 
 
 def sentences_step(facts: DocumentFacts) -> None:
@@ -128,8 +134,11 @@ class Extractor:
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
         self.tagger = Tagger(self.thesaurus)
         self.matcher = MechanismMatcher(self.thesaurus)
+        import opencc
+
+        self.simplifier = opencc.OpenCC("t2s")
         self.steps: tuple[Step, ...] = (
-            Step("normalize", normalize_step),
+            Step("normalize", NormalizeStep(self.simplifier.convert)),
             Step("sentences", sentences_step, ("normalize",)),
             Step("places", PlacesStep(self.tagger), ("sentences",)),
             Step("mechanisms", MechanismsStep(self.matcher), ("sentences",)),

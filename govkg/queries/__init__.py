@@ -63,6 +63,15 @@ class NamedQuery:
         return "\n".join(lines)
 
     @property
+    def parameters(self) -> tuple[str, ...]:
+        """The parameters the header's `Parameters:` line names (each is required)."""
+        line = next((x for x in self.header.splitlines() if x.startswith("Parameters:")), "")
+        listed = re.sub(r"\([^)]*\)", "", line.removeprefix("Parameters:")).strip().rstrip(".")
+        if not listed or listed == "none":
+            return ()
+        return tuple(name.strip() for name in listed.split(",") if _PARAMETER_NAME.match(name.strip()))
+
+    @property
     def summary(self) -> str:
         first = self.header.splitlines()[0] if self.header else ""
         return first.split(":", 1)[1].strip() if first.startswith(self.name + ":") else first
@@ -177,6 +186,10 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     where rows are lists of Python values (str, int, float, bool or None)."""
     named = resolve_query(query)
     check_read_only(named.sparql)
+    missing = [name for name in named.parameters if name not in (params or {})]
+    if missing:
+        needed = " ".join(f"--param {name}=VALUE" for name in missing)
+        raise QueryError(f"query {named.name} needs {', '.join(missing)}: give {needed}")
     text = bind_parameters(named.sparql, params or {})
     try:
         columns, result = store.query(text, tsv=True)

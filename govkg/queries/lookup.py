@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 from govkg.errors import QueryError
+from govkg.ontology import label_key
 from govkg.queries import select
 
 
@@ -39,12 +42,33 @@ def place_paths(store) -> set[tuple[str, ...]]:
     return paths
 
 
+_FORMULA = re.compile(r"^[0-9a-z]+(?:\+[0-9a-z]+)+$")
+
+
 def mechanism_iris(store, spelling: str) -> set[str]:
-    """The concepts that have `spelling` (folded) among their labels."""
+    """The concepts that have `spelling` (folded) among their labels; for a formula such as
+    1+5+N, else the concepts with a label holding that formula (“1+5+N”网格体系). A spelling that
+    names nothing gets the closest names in the error."""
     found = {row["m"] for row in select(store, "mechanisms-by-spelling", {"spelling": spelling})}
-    if not found:
-        raise QueryError(f"no mechanism called '{spelling}' in this store")
-    return found
+    if found:
+        return found
+    key = label_key(spelling)
+    labels = {(row["m"], row["label"]) for row in select(store, "mechanism-spellings")}
+    if _FORMULA.match(key):
+        holding = re.compile(rf"(?<![0-9a-z+]){re.escape(key)}(?![0-9a-z+])")
+        found = {iri for iri, label in labels if holding.search(label_key(label))}
+        if found:
+            return found
+    by_key = {label_key(label): label for _, label in sorted(labels)}
+    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(by_key[k] for k in close)}?" if close else ""
+    raise QueryError(f"no mechanism called '{spelling}' in this store{hint}")
+
+
+def mechanism_label(store, iri: str) -> str:
+    """One label of a concept that finds it again by spelling (its preferred Chinese label)."""
+    labels = sorted(row["label"] for row in select(store, "mechanism-spellings") if row["m"] == iri)
+    return labels[0] if labels else iri
 
 
 def places_within(store, name: str) -> set[str]:
@@ -64,3 +88,15 @@ def places_within(store, name: str) -> set[str]:
         return False
 
     return {iri for iri in table if within(iri)}
+
+
+def trace(store, spelling: str) -> tuple[list[str], list[list]]:
+    """The `trace` query for a mechanism given by any spelling, a formula its label holds, or
+    (refused with the closest names) a spelling that names nothing."""
+    from govkg.queries import run_query
+
+    columns, rows = None, []
+    for iri in sorted(mechanism_iris(store, spelling)):
+        columns, found = run_query(store, "trace", {"mechanism": mechanism_label(store, iri)})
+        rows.extend(found)
+    return columns or [], rows
