@@ -157,3 +157,32 @@ def test_a_lead_paragraph_opening_with_a_byline_keeps_its_numbers():
     facts = extract(SourceDocument("t.txt", text, "0" * 64))
     assert sorted((o.value, o.unit) for o in facts.outcomes) == [(12, "支"), (360, "件")]
     assert {a.place.name for a in facts.adoptions} == {"桐溪区"}
+
+
+@pytest.mark.parametrize(
+    "value, unit, base",
+    [(2.31, "亿元", (231000000, "元")), (3000, "万元", (30000000, "元")), (14, "万元/年", (140000, "元/年")),
+     (0.6, "平方公里", (600000, "平方米")), (12, "个", (12, "个")), (98.5, "%", (98.5, "%"))],
+)
+def test_base_amounts(value, unit, base):
+    from govkg.extract.quantities import base_amount
+
+    assert base_amount(value, unit) == base
+
+
+def test_outcomes_show_the_year_and_base_values_and_never_add_percentages(tmp_path):
+    corpus, store = tmp_path / "corpus", tmp_path / "store"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "2023年，桐溪区投入资金1.2亿元，满意率提高6个百分点。\n\n"
+        "2024年，桐溪区投入资金3000万元，满意率提高4个百分点，满意率达到96%。\n\n"
+        "桐溪区满意率达到98%。\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--store", str(store)]).exit_code == 0
+    data = json.loads(runner.invoke(main, ["outcomes", "--store", str(store), "--format", "json"]).output)
+    money = sorted((r["value"], r["unit"], r["base_value"], r["base_unit"], r["period"]) for r in data["outcomes"] if r["base_unit"] == "元")
+    assert money == [(1.2, "亿元", 120000000, "元", 2023), (3000, "万元", 30000000, "元", 2024)]
+    # 万元 and 亿元 add up in 元; percentages and percentage points are never added.
+    assert [(t["indicator"], t["unit"], t["total"]) for t in data["totals"]] == [("投入资金", "元", 150000000)]

@@ -143,6 +143,13 @@ class Outcome:
     period: str | None = None
     start: int = 0  # offset of the number in the normalized text
 
+    @property
+    def base(self) -> tuple[float, str]:
+        """The value in its base unit (万元 → 元, 平方公里 → 平方米), for comparing and adding."""
+        from govkg.extract.quantities import base_amount
+
+        return base_amount(self.value, self.unit)
+
 
 @dataclass
 class DocumentFacts:

@@ -94,3 +94,17 @@ def parse_quantities(text: str) -> list[Quantity]:
         for value in values:
             out.append(Quantity(value, unit, approx, match.start(), match.end()))
     return out
+
+
+# Units written with a multiplier, and the base unit and factor they stand for.
+_SCALED_UNITS = {"亿元": ("元", 100_000_000), "万元": ("元", 10_000), "平方公里": ("平方米", 1_000_000)}
+
+
+def base_amount(value: float, unit: str) -> tuple[float, str]:
+    """The value in its base unit: (2.31, 亿元) → (231000000, 元), (14, 万元/年) → (140000, 元/年),
+    (0.6, 平方公里) → (600000, 平方米); other units as they are."""
+    stem, slash, per = unit.partition("/")
+    if stem in _SCALED_UNITS:
+        base, factor = _SCALED_UNITS[stem]
+        return round(value * factor, 6), base + slash + per
+    return value, unit

@@ -161,6 +161,9 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) ->
         add(node, A, gk.Outcome)
         add(node, schema.value, ox.Literal(_decimal(outcome.value), datatype=XSD_DECIMAL))
         add(node, schema.unitText, ox.Literal(outcome.unit))
+        base_value, base_unit = outcome.base
+        add(node, gk.baseValue, ox.Literal(_decimal(base_value), datatype=XSD_DECIMAL))
+        add(node, gk.baseUnit, ox.Literal(base_unit))
         add(node, gk.indicator, _zh(outcome.indicator))
         add(node, gk.approximate, ox.Literal("true" if outcome.approx else "false", datatype=XSD_BOOLEAN))
         add(node, gk.surface, ox.Literal(outcome.surface))

@@ -7,13 +7,17 @@ from collections import defaultdict
 from govkg.queries import select
 from govkg.queries.lookup import mechanism_iris, places_within
 
-COLUMNS = ["place", "mechanism", "indicator", "value", "unit", "approx", "doc"]
+COLUMNS = ["place", "mechanism", "indicator", "value", "unit", "approx", "period", "base_value", "base_unit", "doc"]
 TOTAL_COLUMNS = ["indicator", "unit", "outcomes", "total", "approx"]
+# Shares and changes of shares: adding them means nothing.
+NEVER_ADDED = {"%", "个百分点", "百分点"}
 
 
 def outcome_table(store, mechanism: str | None = None, place: str | None = None):
     """(rows, totals): the outcomes, optionally of one mechanism (any spelling) or of one place
-    and the places within it; totals add values only where indicator and unit are the same."""
+    and the places within it. Each row gives the value as written and in its base unit (万元 as
+    元); totals add base values only where the indicator and the base unit are the same, and
+    never add percentages."""
     rows = select(store, "outcome-rows")
     if mechanism is not None:
         wanted = mechanism_iris(store, mechanism)
@@ -24,20 +28,25 @@ def outcome_table(store, mechanism: str | None = None, place: str | None = None)
     table = sorted(
         (
             [row["place"], row["mechanism"], row["indicator"], _number(str(row["value"])), row["unit"],
-             row["approx"], row["doc"]]
+             row["approx"], _year(row["period"]), _number(str(row["base_value"])), row["base_unit"], row["doc"]]
             for row in rows
         ),
-        key=lambda r: (r[6], r[0] or "", r[2], r[3]),
+        key=lambda r: (r[9], r[0] or "", r[2], r[3]),
     )
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in table:
-        groups[(row[2], row[4])].append(row)
+        if row[8] not in NEVER_ADDED:
+            groups[(row[2], row[8])].append(row)
     totals = [
-        [indicator, unit, len(members), _number(str(sum(m[3] for m in members))), any(m[5] for m in members)]
+        [indicator, unit, len(members), _number(str(sum(m[7] for m in members))), any(m[5] for m in members)]
         for (indicator, unit), members in sorted(groups.items())
         if len(members) > 1
     ]
     return table, totals
+
+
+def _year(period):
+    return None if period is None else int(period) if str(period).isdigit() else period
 
 
 def _number(text: str):
