@@ -189,9 +189,21 @@ def discovered(text: str) -> set[tuple[str, str, bool]]:
         ("桐溪区开通“12345”热线平台。", set()),
         ("建立“一核多元”共治机制是基层治理的方向。", set()),
         ("xx市推行“1+5+N”。", set()),
+        ("桐溪区打造“暖心桐溪”党建品牌。", set()),
+        ("桐溪区开展“清洁家园”专项行动。", set()),
+        ("桐溪区加强“两新”组织党建。", set()),
+        ("柳岸街道塑造“先锋柳岸”服务型组织。", {("柳岸街道", "“先锋柳岸”服务型组织", True)}),
+        ("桐溪区构建“共建共治、共享共评、共商共议”的城市治理体系。", set()),
+        ("桐溪区形成“支部共建、资源共享、事务共商”的运行模式。",
+         {("桐溪区", "“支部共建、资源共享、事务共商”的运行模式", True)}),
+        ("桐溪区推出“议事有方”“协商有序”等议事协商机制。",
+         {("桐溪区", "“议事有方”", True), ("桐溪区", "“协商有序”", True)}),
+        ("桐溪区依托“××智慧党建”平台开展服务。", set()),
     ],
     ids=["cue", "formula", "numbered", "listed", "slogan-pair", "order-dispatch", "known-variant",
-         "figure", "metaphor", "short-core", "phone-number", "general", "anonymised"],
+         "figure", "metaphor", "short-core", "phone-number", "general", "anonymised",
+         "brand", "campaign", "kind-of-organization", "named-organization", "described", "described-model",
+         "named-as-one-of", "anonymised-platform"],
 )
 def test_discovery(text, expected):
     assert discovered(text) == expected
@@ -263,3 +275,11 @@ def test_traditional_script_matches_through_a_simplified_fold():
     assert text[adoption.evidence.start : adoption.evidence.end] == adoption.evidence.text == text.strip()
     assert [(o.value, o.unit, o.surface) for o in facts.outcomes] == [(12, "个", "12個")]
     assert [p.path for p in facts.places][-1] == ("湖安省", "漾川市", "桐溪区", "柳岸街道")
+
+
+@pytest.mark.parametrize(
+    "text, confidence",
+    [("桐溪区建立“一核多元”共治机制。", 0.8), ("桐溪区推行“1+5+N”，成效明显。", 0.7), ("桐溪区开展“三进三帮”，走访群众。", 0.5)],
+)
+def test_candidates_carry_a_confidence(text, confidence):
+    assert [c.confidence for c in extract(doc(text)).candidates] == [confidence]

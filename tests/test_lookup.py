@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -40,3 +42,17 @@ def test_what_cannot_be_answered_is_refused_in_one_line(formula_store, args, mes
     result = CliRunner().invoke(main, [*args, "--store", str(formula_store)])
     assert result.exit_code == 1
     assert result.output == message
+
+
+def test_candidates_can_be_filtered_on_confidence(tmp_path):
+    corpus, store = tmp_path / "corpus", tmp_path / "store"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("桐溪区建立“一核多元”共治机制。桐溪区开展“三进三帮”，走访群众。\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--store", str(store)]).exit_code == 0
+    everything = runner.invoke(main, ["query", "candidates", "--store", str(store), "--format", "json"])
+    assert sorted((r["candidate"], r["confidence"]) for r in json.loads(everything.output)) == [
+        ("“一核多元”共治机制", 0.8), ("“三进三帮”", 0.5),
+    ]
+    sure = runner.invoke(main, ["query", "candidates", "--param", "min_confidence=0.7", "--store", str(store), "--format", "json"])
+    assert [r["candidate"] for r in json.loads(sure.output)] == ["“一核多元”共治机制"]

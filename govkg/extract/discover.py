@@ -20,12 +20,23 @@ from urllib.parse import quote
 from govkg.extract.model import MechanismMention, Sentence
 from govkg.ontology import MECHANISM, Mechanism, Thesaurus, label_key
 
-# Longest first, so that 运行机制 wins over 机制.
+# Heads that give a quoted name the shape of a mechanism, longest first so that 运行机制 wins
+# over 机制. Brands (党建品牌), campaigns (行动), plans (计划), practices (做法), ways of
+# thinking (思路) and kinds of organization (“两新”组织) are named that way too, but are no
+# mechanisms: they are not cues.
 CUES = (
     "工作机制", "运行机制", "工作模式", "运行模式", "治理模式", "服务模式", "工作思路", "工作体系",
-    "组织体系", "服务体系", "工作法", "机制", "模式", "制度", "体系", "工程", "行动", "清单", "平台",
-    "品牌", "思路", "做法", "共同体", "组织", "议事会", "圆桌会", "联盟", "计划", "阵地",
+    "组织体系", "服务体系", "工作法", "机制", "模式", "制度", "体系", "工程", "清单", "平台",
+    "共同体", "议事会", "议事厅", "圆桌会", "联席会", "联盟", "工作室", "组织",
 )
+# Heads that make a mechanism only with a word between them and the quote: “红岩先锋”变革型组织
+# is one, “两新”组织 is a kind of organization.
+NEEDS_MODIFIER = {"组织"}
+# A quote described with 的 is a mechanism only when the head is the bare working model it
+# spells out part by part (“组织共建、资源共享……”的运行模式), and then with less confidence.
+DESCRIBED_HEADS = {"运行模式", "工作模式", "运行机制", "工作机制", "工作法"}
+# How sure a discovery is that it names a mechanism, by the way it was found.
+CONFIDENCE = {"head": 0.8, "formula": 0.7, "listed": 0.5, "numbered": 0.5, "described": 0.5}
 CUE_CATEGORY = {
     "清单": "list-management", "平台": "service-platform", "阵地": "service-platform",
     "体系": "organization", "组织": "organization", "共同体": "coordination", "联盟": "coordination",
@@ -38,7 +49,7 @@ ADOPTION_VERBS = (
 )
 NUMERALS = "一二三四五六七八九十两双百千"
 _QUOTED = re.compile(r"[“‘「]([^“”‘’「」\n，。；！？]{2,30}?)[”’」]")
-_CUE = re.compile(r"(?:的|等)?([^\W\d_等的]{0,8}?)(" + "|".join(CUES) + ")")
+_CUE = re.compile(r"(的|等)?([^\W\d_等的]{0,8}?)(" + "|".join(CUES) + ")")
 _FORMULA = re.compile(r"^[0-9A-Za-z]+(?:[+＋][0-9A-Za-z]+)*$")
 _LISTED = re.compile(
     r"(?:创建|打造|培育|形成|推出|涌现出)((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等"
@@ -61,6 +72,12 @@ class Discovery:
     core: str  # the quoted name without quotes, the candidate's identity
     name: str  # as written, with quotes and cue
     category: str
+    confidence: float = CONFIDENCE["head"]
+
+
+# Marks of an anonymised name (“xx智慧党建”平台) and a quoted list of goals or values
+# (“网格有力、队伍有为、破难有方”): neither names a mechanism.
+_ANONYMISED = re.compile(r"[xX×＊*○□某]{1,2}")
 
 
 def candidate_iri(core: str) -> str:
@@ -75,15 +92,44 @@ def _quoted_names(text: str, start: int, end: int) -> list[Discovery]:
         if FIGURES.match(core) or (len(core) < 3 and not numbered) or re.fullmatch(r"\d{5,}", core):
             continue  # figures of speech, two-character words (“吹哨”), telephone numbers
         cue = _CUE.match(text, match.end(), min(end, match.end() + 14))
-        if cue:
+        if cue is None:
+            # “议事有方”“协商有序”等协商机制: each quote of a run before 等 and a head is one.
+            after = _after_quotes(text, match.end(), end)
+            listed = _CUE.match(text, after, min(end, after + 14)) if after > match.end() else None
+            if listed and listed.group(1) == "等":
+                cue = listed
+        described = bool(cue) and cue.group(1) == "的"
+        if described and not (cue.group(2) == "" and cue.group(3) in DESCRIBED_HEADS):
+            continue  # “资源整合、责任共担”的防护体系: the quote describes, it names nothing
+        if _ANONYMISED.search(core) or "，" in core or (core.count("、") >= 2 and not described):
+            continue  # an anonymised name, a list of goals or values
+        if cue and cue.group(3) in NEEDS_MODIFIER and not cue.group(2):
+            continue  # “两新”组织
+        if described:
             name = text[match.start() : cue.end()]
-            category = next((c for k, c in CUE_CATEGORY.items() if cue.group(2).endswith(k)), "other")
-            found.append(Discovery(match.start(), cue.end(), core, name, category))
+            found.append(Discovery(match.start(), cue.end(), core, name, "other", CONFIDENCE["described"]))
+        elif cue:
+            category = next((c for k, c in CUE_CATEGORY.items() if cue.group(3).endswith(k)), "other")
+            if cue.group(1) == "等":
+                # “五融五筑·和睦家”等党建工作机制: the quote is one of the mechanisms so named.
+                found.append(Discovery(match.start(), match.end(), core, match.group(), category))
+            else:
+                found.append(Discovery(match.start(), cue.end(), core, text[match.start() : cue.end()], category))
         elif _FORMULA.match(core) and not core.isdigit():
-            found.append(Discovery(match.start(), match.end(), core, match.group(), "other"))
+            found.append(Discovery(match.start(), match.end(), core, match.group(), "other", CONFIDENCE["formula"]))
         elif core[0] in NUMERALS and len(core) <= 12 and _after_verb(text, start, match.start()):
-            found.append(Discovery(match.start(), match.end(), core, match.group(), "other"))
+            found.append(Discovery(match.start(), match.end(), core, match.group(), "other", CONFIDENCE["numbered"]))
     return found
+
+
+def _after_quotes(text: str, at: int, end: int) -> int:
+    """Where a run of quoted names that starts at `at` ends (`at` when no quote starts there)."""
+    while at < end and text[at] in "“‘":
+        closing = _QUOTED.match(text, at, end)
+        if closing is None:
+            break
+        at = closing.end()
+    return at
 
 
 def _after_verb(text: str, sentence_start: int, at: int) -> bool:
@@ -96,7 +142,7 @@ def _listed_names(text: str, start: int, end: int) -> list[Discovery]:
     for match in _LISTED.finditer(text, start, end):
         offset = match.start(1)
         for name in match.group(1).split("、"):
-            found.append(Discovery(offset, offset + len(name), name, name, "other"))
+            found.append(Discovery(offset, offset + len(name), name, name, "other", CONFIDENCE["listed"]))
             offset += len(name) + 1
     return found
 
@@ -122,8 +168,8 @@ def discover_mechanisms(
     dropped: list[MechanismMention] = []
     labels: dict[str, dict] = {}
     for sentence in sentences:
-        if sentence.kind == "byline":
-            continue
+        if sentence.kind in ("byline", "heading"):
+            continue  # a title or a list heading (“三级联动”) names a topic, not a working method
         for pattern, label in PAIRED_SLOGANS:
             concept = thesaurus.lookup(label)
             for match in pattern.finditer(text, sentence.start, sentence.end):
@@ -147,8 +193,11 @@ def discover_mechanisms(
             concept = thesaurus.lookup(found.core) or thesaurus.lookup(found.name)
             iri = concept.iri if concept else candidate_iri(found.core)
             if concept is None:
-                entry = labels.setdefault(iri, {"pref": found.name, "labels": {}, "category": found.category})
+                entry = labels.setdefault(
+                    iri, {"pref": found.name, "labels": {}, "category": found.category, "confidence": 0.0}
+                )
                 entry["labels"][found.name] = None
+                entry["confidence"] = max(entry["confidence"], found.confidence)
                 if entry["category"] == "other":
                     entry["category"] = found.category
             mentions.append(MechanismMention(sentence.index, found.start, found.end, found.name, iri))
@@ -165,7 +214,8 @@ def discover_mechanisms(
                 taken.append((match.start(), match.end()))
                 taken.sort()
     candidates = [
-        Mechanism(iri, entry["pref"], tuple(entry["labels"]), entry["category"], "", candidate=True)
+        Mechanism(iri, entry["pref"], tuple(entry["labels"]), entry["category"], "", candidate=True,
+                  confidence=entry["confidence"])
         for iri, entry in labels.items()
     ]
     return sorted(mentions, key=lambda m: m.start), candidates, dropped

@@ -16,7 +16,8 @@ def derive_graphs(store: ox.Store) -> None:
     referenced = (row["p"] for row in select(store, "referenced-places"))
     replace_graph(store, PLACES_GRAPH, places_triples(referenced))
     proposals = [
-        (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"])
+        (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"],
+         row["confidence"])
         for row in select(store, "candidate-proposals")
     ]
     replace_graph(store, CANDIDATES_GRAPH, candidates_triples(proposals))

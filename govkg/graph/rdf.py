@@ -138,6 +138,8 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) ->
         add(proposal, dcterms.source, doc)
         add(proposal, skos.prefLabel, _zh(candidate.pref_label))
         add(proposal, gk.category, _node(CATEGORY + candidate.category))
+        if candidate.confidence is not None:
+            add(proposal, gk.confidence, ox.Literal(_decimal(candidate.confidence), datatype=XSD_DECIMAL))
         for label in candidate.labels:
             if label != candidate.pref_label:
                 add(proposal, skos.altLabel, _zh(label))
@@ -240,27 +242,31 @@ def places_triples(place_iris: Iterable[str]) -> list[ox.Triple]:
 
 def candidates_triples(proposals) -> list[ox.Triple]:
     """Candidate concepts from the documents' proposals, each stated once. `proposals` holds
-    (concept IRI, document, preferred label, other labels, category IRI). The preferred label is
-    the one of the first document by name; the category the one most documents propose."""
+    (concept IRI, document, preferred label, other labels, category IRI, confidence or None). The
+    preferred label is the one of the first document by name; the category the one most
+    documents propose; the confidence the highest proposed."""
     from collections import Counter, defaultdict
 
     gk, skos = _Terms(GK), _Terms(SKOS)
     by_concept = defaultdict(list)
-    for concept, doc_name, pref, others, category in proposals:
-        by_concept[concept].append((doc_name, pref, others, category))
+    for concept, doc_name, pref, others, category, confidence in proposals:
+        by_concept[concept].append((doc_name, pref, others, category, confidence))
     triples = []
     for concept, entries in sorted(by_concept.items()):
         entries.sort()
         node = _node(concept)
         pref = entries[0][1]
-        labels = {pref} | {label for _, p, others, _ in entries for label in (p, *others)}
-        categories = Counter(category for *_, category in entries)
+        labels = {pref} | {label for _, p, others, _, _ in entries for label in (p, *others)}
+        categories = Counter(entry[3] for entry in entries)
+        confidences = [entry[4] for entry in entries if entry[4] is not None]
         category = sorted(categories, key=lambda c: (-categories[c], c))[0]
         triples.append(ox.Triple(node, A, skos.Concept))
         triples.append(ox.Triple(node, skos.inScheme, _node(SCHEME)))
         triples.append(ox.Triple(node, skos.prefLabel, _zh(pref)))
         triples.append(ox.Triple(node, gk.candidate, ox.Literal("true", datatype=XSD_BOOLEAN)))
         triples.append(ox.Triple(node, gk.category, _node(category)))
+        if confidences:
+            triples.append(ox.Triple(node, gk.confidence, ox.Literal(_decimal(max(confidences)), datatype=XSD_DECIMAL)))
         for label in sorted(labels):
             if label != pref:
                 triples.append(ox.Triple(node, skos.altLabel, _zh(label)))

@@ -94,6 +94,7 @@ class Mechanism:
     category: str
     pref_label_en: str = ""
     candidate: bool = False
+    confidence: float | None = None  # for a discovered candidate: how sure discovery is (0-1)
 
 
 @dataclass

@@ -64,9 +64,11 @@ class NamedQuery:
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        """The parameters the header's `Parameters:` line names (each is required)."""
+        """The required parameters the header's `Parameters:` line names (those whose description
+        starts with "optional" may be left out)."""
         line = next((x for x in self.header.splitlines() if x.startswith("Parameters:")), "")
-        listed = re.sub(r"\([^)]*\)", "", line.removeprefix("Parameters:")).strip().rstrip(".")
+        listed = re.sub(r"\w+\s*\(optional[^)]*\)", "", line.removeprefix("Parameters:"))
+        listed = re.sub(r"\([^)]*\)", "", listed).strip().strip(",").strip().rstrip(".")
         if not listed or listed == "none":
             return ()
         return tuple(name.strip() for name in listed.split(",") if _PARAMETER_NAME.match(name.strip()))
