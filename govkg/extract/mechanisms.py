@@ -50,7 +50,11 @@ class MechanismMatcher:
             index = bisect.bisect_right(starts, start) - 1
             if index < 0 or end > sentences[index].end:
                 continue  # runs across a sentence end: not one name
-            mentions.append(MechanismMention(index, start, end, text[start:end], by_key[key]))
+            concept = by_key[key]
+            if key in self.thesaurus.shared:
+                sentence = sentences[index]
+                concept = self.thesaurus.in_context(key, fold[sentence.start : sentence.end])
+            mentions.append(MechanismMention(index, start, end, text[start:end], concept))
         return mentions
 
 

@@ -95,6 +95,9 @@ class Mechanism:
     pref_label_en: str = ""
     candidate: bool = False
     confidence: float | None = None  # for a discovered candidate: how sure discovery is (0-1)
+    # Words of a sentence that say a spelling shared with another concept (a formula such as
+    # “1+3+N”) means this one (gk:contextWord).
+    context_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,14 +106,30 @@ class Thesaurus:
 
     mechanisms: dict[str, Mechanism] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)
+    # Spellings that several concepts share, each told apart by its context words: key -> the
+    # concepts after the first (by_key's) that claim it.
+    shared: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, mechanism: Mechanism) -> None:
         self.mechanisms[mechanism.iri] = mechanism
         for label in mechanism.labels:
             key = label_key(label)
             # The first concept to claim a spelling keeps it: a curated thesaurus file comes first.
-            if key:
-                self.by_key.setdefault(key, mechanism.iri)
+            # A later one shares it only if it says by which context words it is meant.
+            if not key:
+                continue
+            owner = self.by_key.setdefault(key, mechanism.iri)
+            if owner != mechanism.iri and mechanism.context_words:
+                self.shared.setdefault(key, []).append(mechanism.iri)
+
+    def in_context(self, key: str, sentence: str) -> str:
+        """The concept a spelling means in a sentence: of the concepts sharing it, the first
+        whose context words the sentence holds, else the one that claimed it first."""
+        iri = self.by_key[key]
+        for choice in [iri, *self.shared.get(key, ())]:
+            if any(word in sentence for word in self.mechanisms[choice].context_words):
+                return choice
+        return iri
 
     def lookup(self, label: str) -> Mechanism | None:
         iri = self.by_key.get(label_key(label))
@@ -216,8 +235,9 @@ def thesaurus_from_graph(graph) -> Thesaurus:
         category_iri = graph.value(concept, rdflib.URIRef(GK + "category"))
         category = str(category_iri).removeprefix(CATEGORY) if category_iri else "other"
         candidate = bool(graph.value(concept, rdflib.URIRef(GK + "candidate")))
+        context = tuple(sorted(str(w) for w in graph.objects(concept, rdflib.URIRef(GK + "contextWord"))))
         thesaurus.add(
-            Mechanism(str(concept), pref_zh, tuple(labels), category, pref_en, candidate)
+            Mechanism(str(concept), pref_zh, tuple(labels), category, pref_en, candidate, context_words=context)
         )
     return thesaurus
 

@@ -66,9 +66,14 @@ def mechanism_iris(store, spelling: str) -> set[str]:
 
 
 def mechanism_label(store, iri: str) -> str:
-    """One label of a concept that finds it again by spelling (its preferred Chinese label)."""
-    labels = sorted(row["label"] for row in select(store, "mechanism-spellings") if row["m"] == iri)
-    return labels[0] if labels else iri
+    """A label that finds this concept alone when spelled (not a formula it shares)."""
+    rows = select(store, "mechanism-spellings")
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        owners.setdefault(label_key(row["label"]), set()).add(row["m"])
+    labels = sorted(row["label"] for row in rows if row["m"] == iri)
+    unique = [label for label in labels if owners[label_key(label)] == {iri}]
+    return (unique or labels or [iri])[0]
 
 
 def places_within(store, name: str) -> set[str]:
@@ -98,5 +103,5 @@ def trace(store, spelling: str) -> tuple[list[str], list[list]]:
     columns, rows = None, []
     for iri in sorted(mechanism_iris(store, spelling)):
         columns, found = run_query(store, "trace", {"mechanism": mechanism_label(store, iri)})
-        rows.extend(found)
+        rows.extend(row for row in found if row not in rows)
     return columns or [], rows
