@@ -283,3 +283,35 @@ def test_traditional_script_matches_through_a_simplified_fold():
 )
 def test_candidates_carry_a_confidence(text, confidence):
     assert [c.confidence for c in extract(doc(text)).candidates] == [confidence]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A sentence that names no place belongs to the place its paragraph is about.
+        ("漾川市桐溪区柳岸街道梅林社区成立于2015年。社区推行“红色物业”。\n",
+         {("漾川市/桐溪区/柳岸街道/梅林社区", "红色物业")}),
+        # ... but only a place within the one the article is about: else the article's place.
+        ("桐溪区推行积分制管理。\n\n桐溪区的经验在漾川市推广。社区推行“红色物业”。\n",
+         {("桐溪区", "积分制管理"), ("桐溪区", "红色物业")}),
+        # A province by its short name, a district by the stem the document names in full.
+        ("浙江推行“红色物业”。\n", {("浙江省", "红色物业")}),
+        ("漾川市桐溪区推行积分制管理。\n\n同时，桐溪深化“红色物业”。\n",
+         {("漾川市/桐溪区", "积分制管理"), ("漾川市/桐溪区", "红色物业")}),
+    ],
+    ids=["paragraph-subject", "subject-outside-the-article", "province-short-name", "district-stem"],
+)
+def test_facts_go_to_the_right_unit(text, expected):
+    assert adoptions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("把嘱托落实在浙江大地上\n\n桐溪区推行“红色物业”。\n", ["桐溪区"]),  # a title's region
+        ("漾川市桐溪区推行积分制管理。桐溪城街道推行“红色物业”。\n", ["漾川市", "桐溪区", "桐溪城街道"]),
+    ],
+    ids=["title-region", "stem-before-a-suffix"],
+)
+def test_short_names_only_where_they_name_a_place(text, names):
+    assert [m.place.name for m in extract(doc(text)).place_mentions if m.role == "place"] == names

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from govkg.extract.model import DocumentFacts, Outcome
 from govkg.extract.quantities import UNITS, Quantity, parse_quantities
-from govkg.extract.relate import _places_by_sentence, places_for
+from govkg.extract.relate import _places_by_sentence, paragraph_subjects, places_for
 
 INDICATOR_STOP = "，。、；：！？,;:!?（）()“”‘’《》"
 UNIT_CHARS = {u for u in UNITS if len(u) == 1}
@@ -71,6 +71,7 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
     clause ties it to, and the year its sentence states; a figure repeated (a closing list of
     figures) is kept once."""
     by_sentence = _places_by_sentence(facts.place_mentions)
+    subjects = paragraph_subjects(facts, by_sentence)
     articles = {a.index: a for a in facts.articles}
     mechanisms_in = defaultdict(list)
     for mention in facts.mechanism_mentions:
@@ -105,7 +106,8 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             mechanism = in_clause[0].mechanism if in_clause else (
                 next(iter(in_sentence)) if len(in_sentence) == 1 else None
             )
-            places = places_for(sentence.index, start, by_sentence, articles[sentence.article], facts.normalized.text)
+            places = places_for(sentence.index, start, by_sentence, articles[sentence.article], facts.normalized.text,
+                                subjects.get(sentence.index))
             if not places:
                 continue  # no concrete unit to report it (an explainer, an anonymised or national text)
             years = [m for m in YEAR.finditer(local) if m.end() <= quantity.start]

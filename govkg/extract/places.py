@@ -285,12 +285,13 @@ def recognize_places(
     for sentence, tokens in zip(sentences, tokens_of, strict=True):
         for path, start, end, name, org in link_compounds(find_place_names(sentence, fold, tokens, common_word)):
             raw.append((sentence.index, start, end, name, path, org))
+    raw += _short_names(sentences, tokens_of, raw)
     longest: dict[str, tuple[str, ...]] = {}
     for *_, name, path, _org in raw:
         if len(path) > len(longest.get(name, ())):
             longest[name] = path
     mentions = []
-    for sentence_index, start, end, name, path, org in raw:
+    for sentence_index, start, end, name, path, org in sorted(raw, key=lambda r: r[1]):
         full = _extend(path, longest)
         mentions.append(
             PlaceMention(
@@ -299,6 +300,49 @@ def recognize_places(
             )
         )
     return mentions
+
+
+# The provincial-level divisions (GB/T 2260) by the short names texts use for them.
+PROVINCES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "河北": "河北省", "山西": "山西省",
+    "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省", "江苏": "江苏省", "浙江": "浙江省", "安徽": "安徽省",
+    "福建": "福建省", "江西": "江西省", "山东": "山东省", "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省",
+    "广东": "广东省", "海南": "海南省", "四川": "四川省", "贵州": "贵州省", "云南": "云南省", "陕西": "陕西省",
+    "甘肃": "甘肃省", "青海": "青海省", "台湾": "台湾省", "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区",
+    "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+}
+# Levels whose names texts also write without their suffix (江北 for 江北区).
+SHORTENED_LEVELS = {"province", "city", "district", "county"}
+
+
+def _short_names(sentences: list[Sentence], tokens_of: list[list[Token]], raw: list) -> list:
+    """Places written without their suffix: a province by its short name (浙江, 西藏), and a
+    district, county or city the same document names in full (江北 once 江北区 is named). Only a
+    whole token of a body sentence that jieba tags as a place name counts, outside every name
+    found already, and not right before a level suffix (江北城 is no 江北)."""
+    stems: dict[str, tuple[str, ...]] = {}
+    for *_, name, path, _org in raw:
+        suffix = _suffix_of(name)
+        if suffix and level_of_path(path) in SHORTENED_LEVELS and len(name) - len(suffix) >= 2:
+            stems.setdefault(name[: -len(suffix)], path)
+    found = []
+    taken = [(start, end) for _, start, end, *_ in raw]
+    for sentence, tokens in zip(sentences, tokens_of, strict=True):
+        if sentence.kind != "body":
+            continue  # a title's 重庆 (全面落实在重庆大地上) names a region, not the article's place
+        for index, token in enumerate(tokens):
+            if token.flag != "ns" or (token.word not in stems and token.word not in PROVINCES):
+                continue
+            start = sentence.start + token.start
+            end = start + len(token.word)
+            following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+            if any(a < end and start < b for a, b in taken) or _suffix_of(following[:2]) or following[:1] in "城":
+                continue
+            if _suffix_of(following):
+                continue  # 重庆主城区, 浙江全省: the short name only says whose area the next word is
+            path = stems.get(token.word) or (PROVINCES[token.word],)
+            found.append((sentence.index, start, end, token.word, path, False))
+    return found
 
 
 def _extend(path: tuple[str, ...], longest: dict[str, tuple[str, ...]]) -> tuple[str, ...]:

@@ -17,10 +17,12 @@ from govkg.ontology.levels import level_of_path
 
 
 def places_for(
-    sentence_index: int, at: int, by_sentence: dict[int, list[PlaceMention]], article: Article, text: str
+    sentence_index: int, at: int, by_sentence: dict[int, list[PlaceMention]], article: Article, text: str,
+    subject: Place | None = None,
 ) -> list[Place]:
     """The places a mention at `at` belongs to: the place named nearest before it in its sentence
-    (with the others of the same list: 平安、和韵等社区), else the place the article is about."""
+    (with the others of the same list: 平安、和韵等社区), else the paragraph's subject (see
+    paragraph_subjects), else the place the article is about."""
     before = [m for m in by_sentence.get(sentence_index, []) if m.end <= at]
     if before:
         group = [before[-1]]
@@ -31,6 +33,8 @@ def places_for(
             else:
                 break
         return [m.place for m in reversed(group)]
+    if subject is not None:
+        return [subject]
     if article.main_place:
         return [Place(article.main_place, level_of_path(article.main_place))]
     return []
@@ -44,6 +48,7 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
     """One adoption per (place, mechanism) of the document; the clearest sentence is the first body
     sentence that names the place, the other mentions are further evidence."""
     by_sentence = _places_by_sentence(facts.place_mentions)
+    subjects = paragraph_subjects(facts, by_sentence)
     articles = {a.index: a for a in facts.articles}
     grouped: dict[tuple[tuple[str, ...], str], list[tuple[MechanismMention, Place, bool]]] = defaultdict(list)
     text = facts.normalized.text
@@ -52,7 +57,9 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
         if DEFINITION.match(text, mention.end):
             continue  # “网格吹哨”是指……: the mechanism explained, not used
         # No place means a mechanism explained in general, with no place to use it.
-        for place in places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text):
+        places = places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text,
+                            subjects.get(mention.sentence))
+        for place in places:
             named_here = any(m.place == place for m in by_sentence.get(mention.sentence, []))
             grouped[(place.path, mention.mechanism)].append((mention, place, named_here))
     adoptions = []
@@ -75,6 +82,34 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
                 further.append(facts.evidence(facts.sentences[mention.sentence]))
         adoptions.append(Adoption(best[1], mechanism, best[0].surface, evidence, tuple(further)))
     return adoptions
+
+
+def paragraph_subjects(facts: DocumentFacts, by_sentence: dict[int, list[PlaceMention]]) -> dict[int, Place]:
+    """For a sentence that names no place, the place its paragraph is about: the last place named
+    in an earlier sentence of the same paragraph, when it lies within the place the article is
+    about (锦绣社区推行…。社区还建立… : the community, not its district). Bodies' places
+    (区委组织部) and places broader than the article's are not subjects."""
+    paragraph_of = {}
+    for sentence in facts.sentences:
+        paragraph_of[sentence.index] = next(
+            (i for i, p in enumerate(facts.normalized.paragraphs) if p.start <= sentence.start < p.end), -1
+        )
+    mains = {a.index: a.main_place for a in facts.articles}
+    subjects: dict[int, Place] = {}
+    last: Place | None = None
+    for sentence in facts.sentences:
+        previous = sentence.index - 1
+        if previous < 0 or paragraph_of[previous] != paragraph_of[sentence.index]:
+            last = None
+        if not by_sentence.get(sentence.index) and last is not None:
+            subjects[sentence.index] = last
+        named = [m for m in by_sentence.get(sentence.index, []) if m.role == "place"]
+        if named:
+            candidate = named[-1].place
+            main = mains.get(sentence.article)
+            inside = bool(main) and len(candidate.path) > len(main) and candidate.path[: len(main)] == main
+            last = candidate if inside else None
+    return subjects
 
 
 def _places_by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:
