@@ -142,6 +142,17 @@ def outcome_values(text: str) -> list[tuple[float, str]]:
         ("桐溪区社区工作事项由136项压减到48项。\n", [(48, "项")]),
         # Stock the place had before anything was done.
         ("桐溪区现有网格412个，今年新增微网格96个。\n", [(96, "个")]),
+        ("桐溪区梅林社区网格内有380户居民，今年化解矛盾纠纷45件。\n", [(45, "件")]),
+        # What a number is changed from or compared with.
+        ("桐溪区将全区52个网格细分为310个微网格。\n", [(310, "个")]),
+        ("桐溪区在原有28个网格基础上，增设专属网格6个。\n", [(6, "个")]),
+        ("桐溪区村均集体经济收入达到96万元，超过全市71万元的平均水平。\n", [(96, "万元")]),
+        # Rules of a scheme and quotas.
+        ("桐溪区推行积分制管理，居民参加一次志愿服务可获得2个积分，累计兑换商品1800余件。\n", [(1800, "件")]),
+        ("桐溪区每年从退役军人中招募网格员60名。\n", []),
+        ("桐溪区每半月至少2次走访独居老人。\n", []),
+        # A duration that describes a thing, and numerals of a set phrase.
+        ("桐溪区安装3台24小时监控设备，让服务走进千家万户。\n", [(3, "台")]),
     ],
 )
 def test_numbers_that_are_no_results(text, expected):

@@ -23,11 +23,21 @@ PLAN_CLAUSE = re.compile(r"计划|将要|即将|将于|争取|拟|要求|应当|
 # 由222项缩减到101项: the number a change starts from is a baseline; the one it reaches is the result.
 CHANGE_FROM = re.compile(r"[由从]$")
 CHANGE_TO = re.compile(r"[^，,；;]{0,6}?(?:减少|缩减|下降|降低|提高|提升|增加|增长|上升|压减|精简|扩大)?(?:到|至)")
-# Stock the place already had before anything was done: 现有城市社区网格391个.
-STOCK_WORDS = re.compile(r"现有|约有|原有|目前有")
+# Stock the place already had before anything was done: 现有城市社区网格391个, 网格内有452户.
+STOCK_WORDS = re.compile(r"现有|约有|原有|目前有|内有|网格内")
+# The starting point a number is changed from or compared with: 将46个网格细分为433个微网格,
+# 在44个网格基础上, 远超全省76.7万元的平均水平.
+CHANGED_FROM = re.compile(
+    r"[^，,；;。]{0,12}?(?:细分为|划分为|拆分为|整合为|合并为|调整为|优化为|细化成|细化为|基础上|的平均水平|平均水平)"
+)
+# Rules of a scheme and quotas, not results: 完成一次志愿服务可获得1个积分, 每年招募志愿者250名.
+RULE_WORDS = re.compile(r"可获得|可兑换|即可获得|就会获得|则消耗|每年[^，,；;]{0,12}(?:招募|招聘|选派)")
+# A duration right before a noun describes the thing (两台24小时异味监测设备), it is no result.
+DURATION_UNITS = {"小时", "天"}
 def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: int) -> str | None:
     """Why a number of a sentence is no result the text reports (a plan or target, the baseline a
-    change starts from, stock the place already had), or None when it is one. Offsets are in the
+    change starts from or a figure is compared with, stock the place already had, a rule of a
+    scheme or a quota, a duration describing a thing), or None when it is one. Offsets are in the
     sentence `local`. (The scope of an area, 下辖20个社区, is left in: the sample corpus's
     annotation counts it, the dev set's does not.)"""
     before = local[clause_start : quantity.start]
@@ -37,6 +47,12 @@ def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: in
         return "baseline"
     if STOCK_WORDS.search(before):
         return "stock"
+    if CHANGED_FROM.match(local, quantity.end):
+        return "baseline"
+    if RULE_WORDS.search(local, clause_start, quantity.start):
+        return "rule"
+    if quantity.unit in DURATION_UNITS and "\u4e00" <= local[quantity.end : quantity.end + 1] <= "\u9fff":
+        return "attribute"
     return None
 
 

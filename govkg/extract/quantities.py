@@ -33,9 +33,11 @@ QUANTITY = re.compile(
 APPROX = {"超过", "不低于", "不少于", "超", "近", "约", "逾", "余", "多", "以上", "左右"}
 # Text right before a number that makes it no count: an ordinal, a schedule, a formula, a session.
 NOT_A_COUNT_BEFORE = re.compile(
-    r"(第|每[\u4e00-\u9fff]{0,2}|每(?:年|月|周|天|日|季度?|半年|星期)[^，。；,;]{0,8}|[+＋\-]|届|号|No\.?)$"
+    r"(第|每[\u4e00-\u9fff]{0,2}|每(?:年|月|周|天|日|季度?|半年|半月|星期)[^，。；,;]{0,8}|[+＋\-]|届|号|No\.?)$"
 )
 NOT_A_COUNT_AFTER = re.compile(r"^(步骤|步|届|全会|[+＋])")
+# Set phrases whose numerals count nothing: 千家万户, 千方百计.
+IDIOMS = re.compile(r"千家万户|万家灯火|千方百计|千头万绪|万无一失|千村万户|百家宴")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ def _number(text: str) -> float | None:
 def parse_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text` (folded: half-width digits), in order; a range gives two."""
     out: list[Quantity] = []
+    idioms = [m.span() for m in IDIOMS.finditer(text)]
     for match in QUANTITY.finditer(text):
+        if any(a <= match.start() < b for a, b in idioms):
+            continue
         num = match.group("num")
         before, after = text[: match.start("num")], text[match.end() :]
         if NOT_A_COUNT_BEFORE.search(before) or NOT_A_COUNT_AFTER.match(after):
