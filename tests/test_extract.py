@@ -107,6 +107,9 @@ def test_adoptions_of_short_texts(text, expected):
         ("自然保护区推行红色物业。", set()),
         ("嵌入式社区推行红色物业。", set()),
         ("推动党建统领现代社区建设。", set()),  # a mechanism of the thesaurus, not a community
+        # A village's name inside a street's name: one street, not a village (none contains a street).
+        ("漾川市桐溪区梅岭新村街道推行红色物业。", {"漾川市", "漾川市/桐溪区", "漾川市/桐溪区/梅岭新村街道"}),
+        ("芦花镇新华村推行红色物业。", {"芦花镇", "芦花镇/新华村"}),
     ],
 )
 def test_place_names(text, expected):

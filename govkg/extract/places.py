@@ -142,12 +142,14 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
         return (index, word, False) if word not in NON_NAME_WORDS | GENERIC_WORDS else None
     def step(j: int) -> int | None:
         chars = len(own_prefix) + token.start - tokens[j].start
-        if not _extends_name(tokens[j], j == index - 1) or chars > MAX_NAME:
+        # 莲花 一村 社区, 长风 新村 街道: a village's name before a community, estate or street is
+        # part of that unit's name (a village contains none of them).
+        village_name = (suffix in ("社区", "小区", "街道") and j == index - 1
+                        and tokens[j].word.endswith("村") and len(tokens[j].word) > 1)
+        if chars > MAX_NAME or not (village_name or _extends_name(tokens[j], j == index - 1)):
             return None
-        if _suffix_of(tokens[j].word) and not (suffix in ("社区", "小区") and j == index - 1
-                                                and tokens[j].word.endswith("村") and len(tokens[j].word) > 1):
+        if _suffix_of(tokens[j].word) and not village_name:
             return None  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
-        # (but 莲花 一村 社区 is one community: villages turned communities keep the village's name)
         return j
 
     first = walk_back(tokens, index, step)
