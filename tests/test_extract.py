@@ -202,11 +202,13 @@ def discovered(text: str) -> set[tuple[str, str, bool]]:
         ("桐溪区推出“议事有方”“协商有序”等议事协商机制。",
          {("桐溪区", "“议事有方”", True), ("桐溪区", "“协商有序”", True)}),
         ("桐溪区依托“××智慧党建”平台开展服务。", set()),
+        ("桐溪区深化基层治理。一是“三级联动”，区、街、社区协同发力。", set()),
+        ("一、抓统筹，形成“三级联动”治理合力。桐溪区推行积分制管理。", {("桐溪区", "积分制管理", False)}),
     ],
     ids=["cue", "formula", "numbered", "listed", "slogan-pair", "order-dispatch", "known-variant",
          "figure", "metaphor", "short-core", "phone-number", "general", "anonymised",
          "brand", "campaign", "kind-of-organization", "named-organization", "described", "described-model",
-         "named-as-one-of", "anonymised-platform"],
+         "named-as-one-of", "anonymised-platform", "list-item-head", "section-heading"],
 )
 def test_discovery(text, expected):
     assert discovered(text) == expected

@@ -84,9 +84,25 @@ def candidate_iri(core: str) -> str:
     return f"{MECHANISM}candidate/{quote(label_key(core), safe='')}"
 
 
+# A quote opening an item of a list (一是“三级联动”，…; （二）“三治融合”：…) heads the item: it
+# names a topic of the report, not a working method.
+_LIST_HEAD = re.compile(r"(?:^|[。；;：:\n])\s*(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|"
+                        r"[一二三四五六七八九十]+、|\d+[.、．])\s*$")
+
+
+# A numbered section heading of a report (一、抓统筹，形成“三级联动”治理合力): short, no full stop.
+_SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])[^。！？]{0,28}。?$")
+
+
+def _list_head(text: str, start: int, match: re.Match) -> bool:
+    return bool(_LIST_HEAD.search(text, start, match.start())) and text[match.end() : match.end() + 1] in "，,：:。"
+
+
 def _quoted_names(text: str, start: int, end: int) -> list[Discovery]:
     found = []
     for match in _QUOTED.finditer(text, start, end):
+        if _list_head(text, start, match):
+            continue
         core = match.group(1).strip()
         numbered = core[0] in NUMERALS or bool(_FORMULA.match(core))
         if FIGURES.match(core) or (len(core) < 3 and not numbered) or re.fullmatch(r"\d{5,}", core):
@@ -168,8 +184,8 @@ def discover_mechanisms(
     dropped: list[MechanismMention] = []
     labels: dict[str, dict] = {}
     for sentence in sentences:
-        if sentence.kind in ("byline", "heading"):
-            continue  # a title or a list heading (“三级联动”) names a topic, not a working method
+        if sentence.kind in ("byline", "heading") or _SECTION_HEADING.match(sentence.text):
+            continue  # a title or a section heading (“三级联动”) names a topic, not a working method
         for pattern, label in PAIRED_SLOGANS:
             concept = thesaurus.lookup(label)
             for match in pattern.finditer(text, sentence.start, sentence.end):
