@@ -109,11 +109,16 @@ def test_query_adoptions_columns_and_rows(runner, example_store):
     result = runner.invoke(main, ["query", "adoptions", "--store", str(example_store), "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert set(rows[0]) == {"doc", "place", "place_level", "mechanism", "evidence"}
+    assert list(rows[0]) == ["doc", "place", "place_level", "district", "city", "province", "mechanism", "evidence"]
     found = {(r["doc"], r["place"], r["place_level"], r["mechanism"]) for r in rows}
     assert ("tongxi-grid-governance.txt", "桐溪区", "district", "四清单一目录") in found
     assert ("yangchuan-two-cases.txt", "白鹭村", "village", "四议两公开") in found
     assert ("zhuxi-newspaper-columns.txt", "梅林街道", "street", "党建联席会议制度") in found
+    # Every row names the units its place lies in, the place itself included.
+    units = {(r["place"], r["district"], r["city"], r["province"]) for r in rows}
+    assert ("桐溪区", "桐溪区", "岚州市", "云梦省") in units
+    assert ("梅林街道", "竹溪区", "岚州市", "云梦省") in units  # its province from another document
+    assert ("白鹭村", "青石县", "漾川市", "湖安省") in units  # a county for the district column
 
 
 def test_query_list_names_every_query(runner):

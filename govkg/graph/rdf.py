@@ -237,7 +237,19 @@ def places_triples(place_iris: Iterable[str]) -> list[ox.Triple]:
             triples.append(ox.Triple(node, rdfs_label, _zh(path[depth - 1])))
             if depth > 1:
                 triples.append(ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1]))))
+            for wanted, prop in (("district", gk.inDistrict), ("city", gk.inCity), ("province", gk.inProvince)):
+                unit = _unit_on_path(prefix, wanted)
+                if unit is not None:
+                    triples.append(ox.Triple(node, prop, _node(place_iri(unit))))
     return triples
+
+
+def _unit_on_path(path: tuple[str, ...], wanted: str) -> tuple[str, ...] | None:
+    """The most specific unit of a level on a path (district takes counties too), by the levels
+    of its prefixes (a city inside a city is a county-level city)."""
+    levels = {"district": ("district", "county"), "city": ("city",), "province": ("province",)}[wanted]
+    found = [path[:depth] for depth in range(1, len(path) + 1) if level_of_path(path[:depth]) in levels]
+    return found[-1] if found else None
 
 
 def candidates_triples(proposals) -> list[ox.Triple]:
