@@ -110,6 +110,9 @@ def test_adoptions_of_short_texts(text, expected):
         # A village's name inside a street's name: one street, not a village (none contains a street).
         ("漾川市桐溪区梅岭新村街道推行红色物业。", {"漾川市", "漾川市/桐溪区", "漾川市/桐溪区/梅岭新村街道"}),
         ("芦花镇新华村推行红色物业。", {"芦花镇", "芦花镇/新华村"}),
+        # Right after a place's name, a one-character stem tagged as a verb still starts a name.
+        ("青石县打安镇推行红色物业。", {"青石县", "青石县/打安镇"}),
+        ("加强乡村社区治理，推行红色物业。", set()),  # 乡村 is no village's name
     ],
 )
 def test_place_names(text, expected):

@@ -144,9 +144,15 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
         chars = len(own_prefix) + token.start - tokens[j].start
         # 莲花 一村 社区, 长风 新村 街道: a village's name before a community, estate or street is
         # part of that unit's name (a village contains none of them).
-        village_name = (suffix in ("社区", "小区", "街道") and j == index - 1
-                        and tokens[j].word.endswith("村") and len(tokens[j].word) > 1)
-        if chars > MAX_NAME or not (village_name or _extends_name(tokens[j], j == index - 1)):
+        word = tokens[j].word
+        village_name = (suffix in ("社区", "小区", "街道") and j == index - 1 and word.endswith("村")
+                        and len(word) > 1 and word not in GENERIC_WORDS and word not in NAME_BREAKERS)
+        # 白沙县 打 安镇: right after a place's name, one character before the suffix starts the next
+        # name, whatever jieba tags it (a verb here), unless it is a word that ends names.
+        after_place = (j == index - 1 and len(word) == 1 and word not in STOP_CHARS and j >= 1
+                       and _suffix_of(tokens[j - 1].word) is not None
+                       and (tokens[j - 1].flag == "ns" or tokens[j - 1].word in SUFFIX_WORDS))
+        if chars > MAX_NAME or not (village_name or after_place or _extends_name(tokens[j], j == index - 1)):
             return None
         if _suffix_of(tokens[j].word) and not village_name:
             return None  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
