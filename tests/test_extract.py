@@ -113,6 +113,7 @@ def test_adoptions_of_short_texts(text, expected):
         # Right after a place's name, a one-character stem tagged as a verb still starts a name.
         ("青石县打安镇推行红色物业。", {"青石县", "青石县/打安镇"}),
         ("加强乡村社区治理，推行红色物业。", set()),  # 乡村 is no village's name
+        ("漾川市党校与前村社区共建。", {"漾川市", "漾川市/前村社区"}),  # 前|村|社区 as jieba splits it
     ],
 )
 def test_place_names(text, expected):
@@ -310,6 +311,18 @@ def test_candidates_carry_a_confidence(text, confidence):
     ids=["paragraph-subject", "subject-outside-the-article", "province-short-name", "district-stem"],
 )
 def test_facts_go_to_the_right_unit(text, expected):
+    assert adoptions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A city that only prefixes a body's name (an academy) is no adopter; its partner is.
+        ("漾川市社会科学院党总支与梅林社区开展“1+X”党建联建。\n", {("漾川市/梅林社区", "“1+X”党建联建")}),
+    ],
+    ids=["body-of-a-city"],
+)
+def test_a_place_naming_a_body_does_not_adopt(text, expected):
     assert adoptions(text) == expected
 
 

@@ -72,7 +72,7 @@ NEVER_IN_NAMES = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "
 MAX_NAME = 8  # characters before the suffix
 ORGANIZATION_AFTER = re.compile(
     r"^(?:委组织部|委宣传部|委统战部|委政法委|委办公室|委社会工作部|委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
-    r"委员会|组织部|宣传部|统战部|政法委|(?![在对把从向与和及的了是为将由以于到让使给通]|地处|位于|成为)[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院))"
+    r"委员会|组织部|宣传部|统战部|政法委|(?![在对把从向与和及的了是为将由以于到让使给通]|地处|位于|成为)[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院|科学院|研究院|学院|大学))"
 )
 ENUMERATED = re.compile(
     r"((?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5})等\s*(?:\d+|[一二三四五六七八九十两]+)\s*个"
@@ -146,7 +146,10 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
         # part of that unit's name (a village contains none of them).
         word = tokens[j].word
         village_name = (suffix in ("社区", "小区", "街道") and j == index - 1 and word.endswith("村")
-                        and len(word) > 1 and word not in GENERIC_WORDS and word not in NAME_BREAKERS)
+                        and (word not in GENERIC_WORDS | NAME_BREAKERS
+                             # 后|村|社区: a one-character stem that jieba split from its 村
+                             or (word == "村" and j >= 1 and len(tokens[j - 1].word) == 1
+                                 and tokens[j - 1].word not in STOP_CHARS | MODIFIER_CHARS)))
         # 白沙县 打 安镇: right after a place's name, one character before the suffix starts the next
         # name, whatever jieba tags it (a verb here), unless it is a word that ends names.
         after_place = (j == index - 1 and len(word) == 1 and word not in STOP_CHARS and j >= 1
