@@ -153,6 +153,8 @@ def outcome_values(text: str) -> list[tuple[float, str]]:
         ("桐溪区每半月至少2次走访独居老人。\n", []),
         # A duration that describes a thing, and numerals of a set phrase.
         ("桐溪区安装3台24小时监控设备，让服务走进千家万户。\n", [(3, "台")]),
+        ("桐溪区规定，违规者6个月内不得评优，全年办结诉求900件。\n", [(900, "件")]),
+        ("桐溪区召开由45人组成的居民代表会议，收集意见120条。\n", [(120, "条")]),
     ],
 )
 def test_numbers_that_are_no_results(text, expected):

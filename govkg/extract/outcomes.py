@@ -32,8 +32,11 @@ CHANGED_FROM = re.compile(
 )
 # Rules of a scheme and quotas, not results: 完成一次志愿服务可获得1个积分, 每年招募志愿者250名.
 RULE_WORDS = re.compile(r"可获得|可兑换|即可获得|就会获得|则消耗|每年[^，,；;]{0,12}(?:招募|招聘|选派)")
-# A duration right before a noun describes the thing (两台24小时异味监测设备), it is no result.
-DURATION_UNITS = {"小时", "天"}
+# A duration right before a noun describes the thing (两台24小时异味监测设备), and one before 内
+# sets a time limit (3个月内不享受); neither is a result.
+DURATION_UNITS = {"小时", "天", "个月"}
+# The size of a body as set up (由86人组成的代表大会) describes it.
+SIZE_OF_BODY = re.compile(r"(?:组成的|组成了)")
 def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: int) -> str | None:
     """Why a number of a sentence is no result the text reports (a plan or target, the baseline a
     change starts from or a figure is compared with, stock the place already had, a rule of a
@@ -52,6 +55,8 @@ def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: in
     if RULE_WORDS.search(local, clause_start, quantity.start):
         return "rule"
     if quantity.unit in DURATION_UNITS and "\u4e00" <= local[quantity.end : quantity.end + 1] <= "\u9fff":
+        return "attribute"  # 24小时监测设备, 3个月内, 12个月度积分
+    if SIZE_OF_BODY.match(local, quantity.end):
         return "attribute"
     return None
 
