@@ -319,8 +319,11 @@ def test_facts_go_to_the_right_unit(text, expected):
     [
         # A city that only prefixes a body's name (an academy) is no adopter; its partner is.
         ("漾川市社会科学院党总支与梅林社区开展“1+X”党建联建。\n", {("漾川市/梅林社区", "“1+X”党建联建")}),
+        # A province's directive: what it says others must do is nobody's adoption.
+        ("云梦省民政厅印发《关于推行积分制管理的指导意见》。《指导意见》明确，积分制管理应覆盖所有村。"
+         "《指导意见》要求，各地要推行积分制管理。\n", set()),
     ],
-    ids=["body-of-a-city"],
+    ids=["body-of-a-city", "provincial-directive"],
 )
 def test_a_place_naming_a_body_does_not_adopt(text, expected):
     assert adoptions(text) == expected

@@ -59,6 +59,12 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
         # No place means a mechanism explained in general, with no place to use it.
         places = places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text,
                             subjects.get(mention.sentence))
+        if _required_of_others(text, sentence.start, mention.start, mention.end):
+            continue  # 《意见》指出，全省所有村要普遍制定村规民约: a directive, not a use
+        if _in_document_title(text, sentence.start, mention.start):
+            # 省民政厅出台《关于做好村规民约工作的实施意见》: a province's directive names the
+            # mechanism for others to adopt; the province itself adopts nothing by it.
+            places = [p for p in places if p.level != "province"]
         for place in places:
             named_here = any(m.place == place for m in by_sentence.get(mention.sentence, []))
             grouped[(place.path, mention.mechanism)].append((mention, place, named_here))
@@ -82,6 +88,34 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
                 further.append(facts.evidence(facts.sentences[mention.sentence]))
         adoptions.append(Adoption(best[1], mechanism, best[0].surface, evidence, tuple(further)))
     return adoptions
+
+
+DIRECTIVE = re.compile(r"指出|要求|提出|强调")
+OBLIGATION = re.compile(r"要|应当|应|须|必须")
+# A sentence about what a document says (《实施意见》明确，…; 《意见》的出台…), and a norm said of
+# the mechanism itself (…的制定，一般应经过…): the content of a directive, not anyone's use.
+DOCUMENT_SAYS = re.compile(r"《[^》]{1,40}》(?:的出台|的印发|明确|指出|提出|要求|规定|强调)")
+NORM_AFTER = re.compile(r"[^；;。]{0,12}?(?:一般应|原则上应|应当|必须)")
+
+
+def _required_of_others(text: str, sentence_start: int, at: int, end: int = 0) -> bool:
+    """A mechanism a directive requires (…指出，…要普遍制定…) or describes: said of those who
+    must adopt it, not of an adopter."""
+    sentence_end = text.find("\n", at)
+    sentence_end = len(text) if sentence_end < 0 else sentence_end
+    if DOCUMENT_SAYS.search(text, sentence_start, sentence_end) or (end and NORM_AFTER.match(text, end)):
+        return True
+    said = DIRECTIVE.search(text, sentence_start, at)
+    if said is None:
+        return False
+    clause_start = max(text.rfind(ch, said.end(), at) for ch in "，,；;：:") + 1
+    return bool(OBLIGATION.search(text, max(clause_start, said.end()), at))
+
+
+def _in_document_title(text: str, sentence_start: int, at: int) -> bool:
+    """Whether `at` lies inside 《…》 in its sentence."""
+    opened = text.rfind("《", sentence_start, at)
+    return opened >= 0 and text.find("》", opened, at) < 0
 
 
 def paragraph_subjects(facts: DocumentFacts, by_sentence: dict[int, list[PlaceMention]]) -> dict[int, Place]:
