@@ -329,6 +329,15 @@ def test_a_place_naming_a_body_does_not_adopt(text, expected):
     assert adoptions(text) == expected
 
 
+def test_a_template_with_placeholder_places_gives_nothing():
+    text = "××市××区××社区党委推行“红色物业”，组建服务队12支。\n\n社区党委书记介绍，累计解决问题300余个。\n"
+    facts = extract(doc(text))
+    assert facts.anonymised and facts.adoptions == [] and facts.outcomes == []
+
+    # Anonymised names (某小区) in a text about real places do not make it a template.
+    assert not extract(doc("桐溪区梅林社区推行“红色物业”，某小区居民反映问题。\n")).anonymised
+
+
 @pytest.mark.parametrize(
     "text, names",
     [

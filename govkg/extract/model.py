@@ -168,6 +168,9 @@ class DocumentFacts:
     outcomes: list[Outcome] = field(default_factory=list)
     candidates: list = field(default_factory=list)  # govkg.ontology.Mechanism, candidate=True
     tokens: list = field(default_factory=list)  # per sentence: segment.Token, offsets in the sentence
+    # The text names its places by placeholders (××市××区, xx镇): a template or an anonymised
+    # report, whose facts belong to no real place.
+    anonymised: bool = False
 
     def evidence(self, sentence: Sentence) -> Evidence:
         start, end = self.normalized.source_span(sentence.start, sentence.end)

@@ -26,6 +26,7 @@ from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import (
+    anonymised_text,
     generic_references,
     main_places,
     recognize_places,
@@ -72,6 +73,7 @@ class PlacesStep:
 
     def __call__(self, facts: DocumentFacts) -> None:
         fold = facts.normalized.fold
+        facts.anonymised = anonymised_text(fold)
         facts.tokens = tokens = [self.tagger(fold[s.start : s.end]) for s in facts.sentences]
         mentions = recognize_places(facts.sentences, fold, tokens, self.tagger.common_word)
         facts.articles = main_places(facts.articles, facts.sentences, mentions)
@@ -111,7 +113,8 @@ class DiscoverStep:
 
 
 def adoptions_step(facts: DocumentFacts) -> None:
-    facts.adoptions = relate_adoptions(facts)
+    # A template or an anonymised report: its facts belong to no real place.
+    facts.adoptions = [] if facts.anonymised else relate_adoptions(facts)
 
 
 def organizations_step(facts: DocumentFacts) -> None:
@@ -119,7 +122,7 @@ def organizations_step(facts: DocumentFacts) -> None:
 
 
 def outcomes_step(facts: DocumentFacts) -> None:
-    facts.outcomes = extract_outcomes(facts)
+    facts.outcomes = [] if facts.anonymised else extract_outcomes(facts)
 
 
 class Extractor:

@@ -79,6 +79,14 @@ ENUMERATED = re.compile(
     r"(社区|街道|村|小区|镇|乡)"
 )
 ANONYMISED = re.compile(r"[xX×＊*○□某]")
+# Placeholders standing for a place's name: ××市, xx镇, XX社区 (某社区 is left out: news say it of
+# a real but unnamed estate).
+PLACEHOLDER_PLACE = re.compile(r"(?:[xX]{2}|×{2}|＊{2}|\*{2}|○{2}|□{2})(?:省|市|区|县|镇|乡|街道|社区|村|小区)")
+
+
+def anonymised_text(fold: str) -> bool:
+    """Whether a text names its places by placeholders (a template, an anonymised report)."""
+    return bool(PLACEHOLDER_PLACE.search(fold))
 _GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len, reverse=True))
 # One character before a generic ending that makes a kind of place (大城市, 旧城区, 主城区, 这座城市)
 # rather than a name spelled by a one-character stem and a level suffix (成都市, 宝山区, 荔湾区).
