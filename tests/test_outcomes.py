@@ -155,6 +155,12 @@ def outcome_values(text: str) -> list[tuple[float, str]]:
         ("桐溪区安装3台24小时监控设备，让服务走进千家万户。\n", [(3, "台")]),
         ("桐溪区规定，违规者6个月内不得评优，全年办结诉求900件。\n", [(900, "件")]),
         ("桐溪区召开由45人组成的居民代表会议，收集意见120条。\n", [(120, "条")]),
+        # Stock continued by a short enumeration, and where a body started from.
+        ("桐溪区梅林社区网格内有老人60人，独居老人9人，今年走访老人300余次。\n", [(300, "次")]),
+        ("桐溪区志愿队成立伊始仅有8名队员，如今发展到120名。\n", [(120, "名")]),
+        # A facility's size, and a figure from before that something changed from.
+        ("桐溪区建成占地800平方米的邻里中心1个。\n", [(1, "个")]),
+        ("桐溪区村民人均收入不足5000元，去年增加到12000元。\n", [(12000, "元")]),
     ],
 )
 def test_numbers_that_are_no_results(text, expected):

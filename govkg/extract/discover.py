@@ -57,7 +57,8 @@ _LISTED = re.compile(
 )
 # Paired slogans and the label of the known concept each maps to.
 PAIRED_SLOGANS = (
-    (re.compile(r"[\u4e00-\u9fff]{1,4}吹哨[、，,]\s*[\u4e00-\u9fff]{1,4}报到"), "网格吹哨、部门报到"),
+    # Not 居民一吹哨，马甲来报到 ("as soon as … whistle, … come"): a figure of speech.
+    (re.compile(r"[\u4e00-\u9fff]{1,4}(?<!一)吹哨[、，,]\s*[\u4e00-\u9fff]{1,4}(?<!来)报到"), "网格吹哨、部门报到"),
     (re.compile(r"[\u4e00-\u9fff]{1,4}点单[、，,][\u4e00-\u9fff]{1,4}派单[、，,][\u4e00-\u9fff]{1,4}接单"),
      "群众点单、社区派单、党员接单"),
 )

@@ -23,8 +23,9 @@ PLAN_CLAUSE = re.compile(r"计划|将要|即将|将于|争取|拟|要求|应当|
 # 由222项缩减到101项: the number a change starts from is a baseline; the one it reaches is the result.
 CHANGE_FROM = re.compile(r"[由从]$")
 CHANGE_TO = re.compile(r"[^，,；;]{0,6}?(?:减少|缩减|下降|降低|提高|提升|增加|增长|上升|压减|精简|扩大)?(?:到|至)")
-# Stock the place already had before anything was done: 现有城市社区网格391个, 网格内有452户.
-STOCK_WORDS = re.compile(r"现有|约有|原有|目前有|内有|网格内")
+# Stock the place already had before anything was done: 现有城市社区网格391个, 网格内有452户;
+# and where a body started from (成立伊始仅有11人).
+STOCK_WORDS = re.compile(r"现有|约有|原有|目前有|内有|网格内|成立伊始|成立之初|起初|最初")
 # The starting point a number is changed from or compared with: 将46个网格细分为433个微网格,
 # 在44个网格基础上, 远超全省76.7万元的平均水平.
 CHANGED_FROM = re.compile(
@@ -35,8 +36,31 @@ RULE_WORDS = re.compile(r"可获得|可兑换|即可获得|就会获得|则消�
 # A duration right before a noun describes the thing (两台24小时异味监测设备), and one before 内
 # sets a time limit (3个月内不享受); neither is a result.
 DURATION_UNITS = {"小时", "天", "个月"}
+# The size of a facility (占地5000平方米的中心, 会议室约为150平方米) describes it.
+FACILITY_SIZE = re.compile(r"(?:占地|约为|建筑面积)$")
+AREA_UNITS = {"平方米", "平方公里", "亩"}
+# A figure from before, followed by what it changed to (不足4000元，……增加到10030元).
+EARLIER = re.compile(r"不足|仅有|只有")
+LATER_CHANGE = re.compile(r"(?:增加|提高|增长|提升|上升|下降|减少|降低)(?:到|至)")
 # The size of a body as set up (由86人组成的代表大会) describes it.
 SIZE_OF_BODY = re.compile(r"(?:组成的|组成了)")
+# Verbs of doing: a clause with one reports an action, not a stock.
+RESULT_VERBS = re.compile(
+    r"新建|建成|组建|成立|设立|新增|增设|增加|打造|创建|培育|改造|覆盖|推广|试点|签订|完成|实现|带动|帮助|"
+    r"解决|服务|联系|走访|结对|包联|共建|命名|评选|认定|整治|整顿|转化|消除|选派|派驻|下沉|达标|办结|化解|"
+    r"收集|开展|建立|组织|发展|招募|培训|吸纳|发动|动员|推动|落实|举办|召开|受理|处理|提供|投入|筹集|安装|"
+    r"配备|设置|开通|上线|达到|累计|如今|现在|目前|今年|去年"
+)
+# A short clause of a noun and a number with no action in it continues the enumeration before it:
+# 网格内有老人21人，独居老人4人 (stock, like the first).
+ENUMERATION_MAX = 12
+
+
+def continues_stock(local: str, quantity: Quantity, clause_start: int, previous: str | None) -> bool:
+    clause = local[clause_start : quantity.start]
+    return previous == "stock" and len(clause) <= ENUMERATION_MAX and not RESULT_VERBS.search(clause)
+
+
 def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: int) -> str | None:
     """Why a number of a sentence is no result the text reports (a plan or target, the baseline a
     change starts from or a figure is compared with, stock the place already had, a rule of a
@@ -58,6 +82,10 @@ def non_result(local: str, quantity: Quantity, clause_start: int, clause_end: in
         return "attribute"  # 24小时监测设备, 3个月内, 12个月度积分
     if SIZE_OF_BODY.match(local, quantity.end):
         return "attribute"
+    if quantity.unit in AREA_UNITS and FACILITY_SIZE.search(local, clause_start, quantity.start):
+        return "attribute"
+    if EARLIER.search(before) and LATER_CHANGE.search(local, quantity.end):
+        return "baseline"
     return None
 
 
@@ -104,6 +132,7 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             continue
         local = fold[sentence.start : sentence.end]
         quoted = [m.span() for m in QUOTED.finditer(local)]
+        previous_reason = None
         for quantity in parse_quantities(local):
             start = sentence.start + quantity.start
             number_text = local[quantity.start : quantity.end]
@@ -117,7 +146,11 @@ def extract_outcomes(facts: DocumentFacts) -> list[Outcome]:
             clause_end = min(
                 [i for i in (local.find(ch, quantity.end) for ch in "，,；;") if i >= 0] or [len(local)]
             )
-            if non_result(local, quantity, clause_start, clause_end):
+            reason = non_result(local, quantity, clause_start, clause_end)
+            if reason is None and continues_stock(local, quantity, clause_start, previous_reason):
+                reason = "stock"
+            previous_reason = reason
+            if reason:
                 continue
             in_clause = [
                 m for m in mechanisms_in[sentence.index]
