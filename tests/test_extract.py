@@ -113,6 +113,8 @@ def test_adoptions_of_short_texts(text, expected):
         # Right after a place's name, a one-character stem tagged as a verb still starts a name.
         ("青石县打安镇推行红色物业。", {"青石县", "青石县/打安镇"}),
         ("加强乡村社区治理，推行红色物业。", set()),  # 乡村 is no village's name
+        ("梅林社区纺织大院推行红色物业。", {"梅林社区", "梅林社区/纺织大院"}),  # an old work-unit compound
+        ("党员走进部队大院开展服务。", set()),  # a kind of compound, not one
         ("漾川市党校与前村社区共建。", {"漾川市", "漾川市/前村社区"}),  # 前|村|社区 as jieba splits it
     ],
 )

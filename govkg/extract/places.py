@@ -52,6 +52,7 @@ NAME_BREAKERS = {
     "示范", "老旧", "现代", "完整", "智慧", "和谐", "文明", "幸福", "美丽", "新型", "城市", "农村",
     "商品房", "安置", "网格", "党建", "红色", "品牌", "试点", "重点", "周边", "所在", "居住", "相关",
     "基层", "街道", "社区", "村", "小区", "城镇", "乡镇", "镇街", "驻区", "辖区", "全国", "全市",
+    "部队", "机关", "单位", "家属", "职工",  # 部队大院, 机关大院, 职工小区: kinds of compound
 }
 # Common verbs, adverbs and quantifiers of governance texts that jieba tags as nouns: they end a
 # name when met walking back from a suffix (关心社区老人 is no place called 关心社区).

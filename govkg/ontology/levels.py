@@ -29,6 +29,7 @@ LEVEL_SUFFIXES = (
     ("街道", "street"),
     ("社区", "community"),
     ("小区", "estate"),
+    ("大院", "estate"),  # 棉花大院: old compounds of work units and their housing
     ("新区", "district"),
     ("省", "province"),
     ("市", "city"),
