@@ -194,17 +194,13 @@ def view(store_path, mechanism, place, show_all, bipartite, level, max_nodes, ou
 
     Hover or click a node or an edge for its details; an adoption shows its evidence sentence
     and document. Search and filter by kind, level and category on the page."""
-    from govkg.errors import QueryError
     from govkg.graph.store import open_store
-    from govkg.graph.views import view_of_store
+    from govkg.graph.views import VIEW_CHOICE, one_view_chosen, view_of_store
 
-    try:
-        page = view_of_store(open_store(store_path), mechanism=mechanism, place=place, show_all=show_all,
-                             bipartite=bipartite, level=level, max_nodes=max_nodes)
-    except QueryError as exc:
-        if str(exc).startswith("choose exactly one"):
-            raise click.UsageError(str(exc)) from exc
-        raise
+    if not one_view_chosen(mechanism, place, show_all, bipartite):
+        raise click.UsageError(VIEW_CHOICE)
+    page = view_of_store(open_store(store_path), mechanism=mechanism, place=place, show_all=show_all,
+                         bipartite=bipartite, level=level, max_nodes=max_nodes)
     _write_text(page.html, output)
     click.echo(f"{output}: {page.summary}")
 

@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
-from govkg.queries.evaluation import folded_amount, most_specific_unit, same_place
+from govkg.extract.quantities import base_amount
+from govkg.queries.evaluation import most_specific_unit, same_place
 
 from .conftest import ROOT
 
@@ -51,7 +52,7 @@ def test_same_place(predicted, gold, same):
     [(2.31, "亿元", (231000000.0, "元")), (3.5, "万人", (35000.0, "人")), (12, "个", (12.0, "个")), (1, "万", (1.0, "万"))],
 )
 def test_amounts_are_folded(value, unit, folded):
-    assert folded_amount(value, unit) == folded
+    assert base_amount(value, unit) == folded
 
 
 def test_explain_sorts_adoption_errors_into_classes(example_store, tmp_path):

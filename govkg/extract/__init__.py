@@ -2,6 +2,7 @@
 
 from govkg.extract.model import DocumentFacts, SourceDocument
 from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file
+from govkg.extract.quantities import base_amount
 from govkg.extract.read import find_sources, read_source
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Extractor",
     "SourceDocument",
     "Step",
+    "base_amount",
     "extract_document",
     "extract_file",
     "find_sources",

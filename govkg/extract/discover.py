@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from govkg.extract.model import MechanismMention, Sentence
+from govkg.extract.places import ANONYMISED
 from govkg.ontology import MECHANISM, Mechanism, Thesaurus, label_key
 
 # Heads that give a quoted name the shape of a mechanism, longest first so that 运行机制 wins
@@ -76,11 +77,6 @@ class Discovery:
     confidence: float = CONFIDENCE["head"]
 
 
-# Marks of an anonymised name (“xx智慧党建”平台) and a quoted list of goals or values
-# (“网格有力、队伍有为、破难有方”): neither names a mechanism.
-_ANONYMISED = re.compile(r"[xX×＊*○□某]{1,2}")
-
-
 def candidate_iri(core: str) -> str:
     return f"{MECHANISM}candidate/{quote(label_key(core), safe='')}"
 
@@ -118,8 +114,8 @@ def _quoted_names(text: str, start: int, end: int) -> list[Discovery]:
         described = bool(cue) and cue.group(1) == "的"
         if described and not (cue.group(2) == "" and cue.group(3) in DESCRIBED_HEADS):
             continue  # “资源整合、责任共担”的防护体系: the quote describes, it names nothing
-        if _ANONYMISED.search(core) or "，" in core or (core.count("、") >= 2 and not described):
-            continue  # an anonymised name, a list of goals or values
+        if ANONYMISED.search(core) or "，" in core or (core.count("、") >= 2 and not described):
+            continue  # an anonymised name (“xx智慧党建”), a list of goals or values
         if cue and cue.group(3) in NEEDS_MODIFIER and not cue.group(2):
             continue  # “两新”组织
         if described:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from govkg.extract.quantities import base_amount
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -146,8 +148,6 @@ class Outcome:
     @property
     def base(self) -> tuple[float, str]:
         """The value in its base unit (万元 → 元, 平方公里 → 平方米), for comparing and adding."""
-        from govkg.extract.quantities import base_amount
-
         return base_amount(self.value, self.unit)
 
 

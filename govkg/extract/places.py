@@ -84,10 +84,6 @@ ANONYMISED = re.compile(r"[xX×＊*○□某]")
 # a real but unnamed estate).
 PLACEHOLDER_PLACE = re.compile(r"(?:[xX]{2}|×{2}|＊{2}|\*{2}|○{2}|□{2})(?:省|市|区|县|镇|乡|街道|社区|村|小区)")
 
-
-def anonymised_text(fold: str) -> bool:
-    """Whether a text names its places by placeholders (a template, an anonymised report)."""
-    return bool(PLACEHOLDER_PLACE.search(fold))
 _GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len, reverse=True))
 # One character before a generic ending that makes a kind of place (大城市, 旧城区, 主城区, 这座城市)
 # rather than a name spelled by a one-character stem and a level suffix (成都市, 宝山区, 荔湾区).
@@ -97,6 +93,11 @@ SPLIT_GENERIC = {"山区", "湾区", "城区", "城市", "都市", "门市", "�
 # 东城区, 西城区, 上城区: districts named by a direction, though 城区 alone means "urban area".
 DIRECTION_DISTRICT = re.compile(r"^[东西南北上下中]城区$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def anonymised_text(fold: str) -> bool:
+    """Whether a text names its places by placeholders (a template, an anonymised report)."""
+    return bool(PLACEHOLDER_PLACE.search(fold))
 
 
 def _generic_kind(name: str) -> bool:
@@ -153,20 +154,20 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
         chars = len(own_prefix) + token.start - tokens[j].start
         # 莲花 一村 社区, 长风 新村 街道: a village's name before a community, estate or street is
         # part of that unit's name (a village contains none of them).
-        word = tokens[j].word
-        village_name = (suffix in ("社区", "小区", "街道") and j == index - 1 and word.endswith("村")
-                        and (word not in GENERIC_WORDS | NAME_BREAKERS
+        here = tokens[j].word
+        village_name = (suffix in ("社区", "小区", "街道") and j == index - 1 and here.endswith("村")
+                        and (here not in GENERIC_WORDS | NAME_BREAKERS
                              # 后|村|社区: a one-character stem that jieba split from its 村
-                             or (word == "村" and j >= 1 and len(tokens[j - 1].word) == 1
+                             or (here == "村" and j >= 1 and len(tokens[j - 1].word) == 1
                                  and tokens[j - 1].word not in STOP_CHARS | MODIFIER_CHARS)))
         # 白沙县 打 安镇: right after a place's name, one character before the suffix starts the next
         # name, whatever jieba tags it (a verb here), unless it is a word that ends names.
-        after_place = (j == index - 1 and len(word) == 1 and word not in STOP_CHARS and j >= 1
+        after_place = (j == index - 1 and len(here) == 1 and here not in STOP_CHARS and j >= 1
                        and _suffix_of(tokens[j - 1].word) is not None
                        and (tokens[j - 1].flag == "ns" or tokens[j - 1].word in SUFFIX_WORDS))
         if chars > MAX_NAME or not (village_name or after_place or _extends_name(tokens[j], j == index - 1)):
             return None
-        if _suffix_of(tokens[j].word) and not village_name:
+        if _suffix_of(here) and not village_name:
             return None  # 青石 县 芦花 镇, 岚 州市 竹溪 区: that token closes a name of its own
         return j
 

@@ -101,13 +101,18 @@ def parse_quantities(text: str) -> list[Quantity]:
     return out
 
 
-# Units written with a multiplier, and the base unit and factor they stand for.
-_SCALED_UNITS = {"亿元": ("元", 100_000_000), "万元": ("元", 10_000), "平方公里": ("平方米", 1_000_000)}
+# Multipliers a unit may be written with (parse_quantities leaves them only on money: 万元, 亿元),
+# and units with a base of their own.
+_MULTIPLIERS = (("亿", 100_000_000), ("万", 10_000))
+_SCALED_UNITS = {"平方公里": ("平方米", 1_000_000)}
 
 
 def base_amount(value: float, unit: str) -> tuple[float, str]:
     """The value in its base unit: (2.31, 亿元) → (231000000, 元), (14, 万元/年) → (140000, 元/年),
-    (0.6, 平方公里) → (600000, 平方米); other units as they are."""
+    (3.5, 万人) → (35000, 人), (0.6, 平方公里) → (600000, 平方米); other units as they are."""
+    for prefix, factor in _MULTIPLIERS:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return round(value * factor, 6), unit[len(prefix) :]
     stem, slash, per = unit.partition("/")
     if stem in _SCALED_UNITS:
         base, factor = _SCALED_UNITS[stem]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 
@@ -12,6 +13,7 @@ from govkg.extract.model import (
     MechanismMention,
     Place,
     PlaceMention,
+    Sentence,
 )
 from govkg.ontology.levels import level_of_path
 
@@ -56,11 +58,11 @@ def relate_adoptions(facts: DocumentFacts) -> list[Adoption]:
         sentence = facts.sentences[mention.sentence]
         if DEFINITION.match(text, mention.end):
             continue  # “网格吹哨”是指……: the mechanism explained, not used
+        if _required_of_others(text, sentence, mention.start, mention.end):
+            continue  # 《意见》指出，全省所有村要普遍制定村规民约: a directive, not a use
         # No place means a mechanism explained in general, with no place to use it.
         places = places_for(mention.sentence, mention.start, by_sentence, articles[sentence.article], text,
                             subjects.get(mention.sentence))
-        if _required_of_others(text, sentence.start, mention.start, mention.end):
-            continue  # 《意见》指出，全省所有村要普遍制定村规民约: a directive, not a use
         if _in_document_title(text, sentence.start, mention.start):
             # 省民政厅出台《关于做好村规民约工作的实施意见》: a province's directive names the
             # mechanism for others to adopt; the province itself adopts nothing by it.
@@ -98,14 +100,12 @@ DOCUMENT_SAYS = re.compile(r"《[^》]{1,40}》(?:的出台|的印发|明确|指
 NORM_AFTER = re.compile(r"[^；;。]{0,12}?(?:一般应|原则上应|应当|必须)")
 
 
-def _required_of_others(text: str, sentence_start: int, at: int, end: int = 0) -> bool:
-    """A mechanism a directive requires (…指出，…要普遍制定…) or describes: said of those who
-    must adopt it, not of an adopter."""
-    sentence_end = text.find("\n", at)
-    sentence_end = len(text) if sentence_end < 0 else sentence_end
-    if DOCUMENT_SAYS.search(text, sentence_start, sentence_end) or (end and NORM_AFTER.match(text, end)):
+def _required_of_others(text: str, sentence: Sentence, at: int, end: int) -> bool:
+    """A mechanism at text[at:end] that a directive requires (…指出，…要普遍制定…) or describes:
+    said of those who must adopt it, not of an adopter."""
+    if DOCUMENT_SAYS.search(text, sentence.start, sentence.end) or NORM_AFTER.match(text, end):
         return True
-    said = DIRECTIVE.search(text, sentence_start, at)
+    said = DIRECTIVE.search(text, sentence.start, at)
     if said is None:
         return False
     clause_start = max(text.rfind(ch, said.end(), at) for ch in "，,；;：:") + 1
@@ -123,11 +123,8 @@ def paragraph_subjects(facts: DocumentFacts, by_sentence: dict[int, list[PlaceMe
     in an earlier sentence of the same paragraph, when it lies within the place the article is
     about (锦绣社区推行…。社区还建立… : the community, not its district). Bodies' places
     (区委组织部) and places broader than the article's are not subjects."""
-    paragraph_of = {}
-    for sentence in facts.sentences:
-        paragraph_of[sentence.index] = next(
-            (i for i, p in enumerate(facts.normalized.paragraphs) if p.start <= sentence.start < p.end), -1
-        )
+    paragraph_starts = [p.start for p in facts.normalized.paragraphs]
+    paragraph_of = {s.index: bisect.bisect_right(paragraph_starts, s.start) - 1 for s in facts.sentences}
     mains = {a.index: a.main_place for a in facts.articles}
     subjects: dict[int, Place] = {}
     last: Place | None = None

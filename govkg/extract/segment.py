@@ -79,7 +79,8 @@ class Tagger:
             self._router.add_word(word, None, "nz")
         self._reference = jieba.posseg.POSTokenizer(tokenizer)
         self.frequency: dict[str, int] = tokenizer.FREQ
-        self.tags: dict[str, str] = dict(self._reference.word_tag_tab)
+        # This POSTokenizer's own table (jieba.posseg adds the thesaurus's tags to it on first use).
+        self.tags: dict[str, str] = self._reference.word_tag_tab
         self.tags.update(tokenizer.user_word_tag_tab)
         self._posseg = jieba.posseg
         jieba_fast_dat.posseg.load_model()  # the HMM tables, loaded once into the C++ extension

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from govkg.extract import Extractor, find_sources, read_source
-from govkg.graph.derive import derive_graphs
+from govkg.graph.derive import derive_graphs, replace_graph
 from govkg.graph.rdf import document_graph_iri, document_triples, place_resolver
 from govkg.graph.store import open_store
-from govkg.graph.terms import quads_of
+from govkg.graph.terms import triples_of
 from govkg.ontology import GK, VOCABULARY_GRAPH, load_vocabulary
 from govkg.queries import select
 from govkg.queries.lookup import place_paths
@@ -54,7 +53,10 @@ def build(
     report.timings["read"] = time.perf_counter() - started
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
     stored = stored_documents(store) if stored_fingerprint(store) == vocabulary.fingerprint else {}
-    changed = [s for s in sources if stored.get(s.name) != s.sha256]
+    changed, unchanged = [], []
+    for source in sources:
+        (changed if stored.get(source.name) != source.sha256 else unchanged).append(source)
+    report.unchanged = [source.name for source in unchanged]
     facts = []
     if changed:
         extractor = Extractor(vocabulary.thesaurus)
@@ -64,25 +66,22 @@ def build(
     started = time.perf_counter()
     resolve = place_resolver(place_paths(store) | {p.path for f in facts for p in f.places})
     documents = [(f.source.name, document_triples(f, resolve)) for f in facts]
-    report.unchanged = [s.name for s in sources if s not in changed]
     report.timings["rdf"] = time.perf_counter() - started
     started = time.perf_counter()
-    vocabulary_graph = vocabulary.graph
-    vocabulary_graph.add((URIRef(VOCABULARY_GRAPH), URIRef(GK + "sha256"), Literal(vocabulary.fingerprint)))
+    vocabulary_triples = [*triples_of(vocabulary.graph), ox.Triple(
+        ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint)
+    )]
     with store.transaction() as draft:
-        _write(draft.store, vocabulary_graph, documents, report)
+        _write(draft.store, vocabulary_triples, documents, report)
     report.timings["write"] = time.perf_counter() - started
     return report
 
 
-def _write(store: ox.Store, vocabulary_graph, documents, report: BuildReport) -> None:
+def _write(store: ox.Store, vocabulary_triples: list[ox.Triple], documents, report: BuildReport) -> None:
     """Replace the vocabulary graph and the named graph of each changed document, then the
     derived graphs. A function of its own so that no reference to `store` outlives the
     transaction's block."""
-    vocabulary = ox.NamedNode(VOCABULARY_GRAPH)
-    if store.contains_named_graph(vocabulary):
-        store.remove_graph(vocabulary)
-    store.extend(quads_of(vocabulary_graph, VOCABULARY_GRAPH))
+    replace_graph(store, VOCABULARY_GRAPH, vocabulary_triples)
     written = []
     for name, triples in documents:
         node = ox.NamedNode(document_graph_iri(name))

@@ -23,7 +23,7 @@ def derive_graphs(store: ox.Store) -> None:
     replace_graph(store, CANDIDATES_GRAPH, candidates_triples(proposals))
 
 
-def replace_graph(store: ox.Store, graph_iri: str, triples: list[ox.Triple]) -> None:
+def replace_graph(store: ox.Store, graph_iri: str, triples) -> None:
     """Put Oxigraph triples in place of the named graph `graph_iri`."""
     target = ox.NamedNode(graph_iri)
     if store.contains_named_graph(target):

@@ -48,11 +48,10 @@ def to_rdflib(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def quads_of(graph, graph_iri: str):
-    """The triples of an rdflib Graph as Oxigraph quads in the named graph `graph_iri`."""
-    context = ox.NamedNode(graph_iri)
+def triples_of(graph):
+    """The triples of an rdflib Graph as Oxigraph triples."""
     for s, p, o in graph:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), context)
+        yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -112,6 +112,13 @@ def _layout(graph: nx.Graph, hubs: int = 200) -> dict:
     return positions
 
 
+VIEW_CHOICE = "choose exactly one of --mechanism M, --place P, --all or --bipartite"
+
+
+def one_view_chosen(mechanism: str | None, place: str | None, show_all: bool, bipartite: bool) -> bool:
+    return sum(bool(x) for x in (mechanism, place, show_all, bipartite)) == 1
+
+
 @dataclass(frozen=True)
 class View:
     html: str
@@ -127,9 +134,8 @@ def view_of_store(store, *, mechanism: str | None = None, place: str | None = No
     from govkg.errors import QueryError
     from govkg.graph.analysis import adoption_graph, place_mechanism_graph
 
-    chosen = [x for x in (mechanism, place, show_all or None, bipartite or None) if x]
-    if len(chosen) != 1:
-        raise QueryError("choose exactly one of --mechanism M, --place P, --all or --bipartite")
+    if not one_view_chosen(mechanism, place, show_all, bipartite):
+        raise QueryError(VIEW_CHOICE)
     if bipartite:
         graph = place_mechanism_graph(store, level)
         title = f"地点–机制 places and mechanisms, by {level}"

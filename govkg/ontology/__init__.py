@@ -145,7 +145,6 @@ class Vocabulary:
     graph: object  # rdflib.Graph
     thesaurus: Thesaurus
     fingerprint: str
-    files: tuple[str, ...] = ()
 
 
 def _read_files(thesaurus_files: tuple[str, ...]) -> list[tuple[str, bytes]]:
@@ -177,7 +176,7 @@ def load_vocabulary(thesaurus_files: tuple[str, ...] | list[str] = ()) -> Vocabu
     thesaurus_files = tuple(str(f) for f in thesaurus_files)
     files = _read_files(thesaurus_files)
     graph = _parse_vocabulary(files)
-    return Vocabulary(graph, thesaurus_from_graph(graph), _fingerprint(files), thesaurus_files)
+    return Vocabulary(graph, thesaurus_from_graph(graph), _fingerprint(files))
 
 
 def _parse_vocabulary(files: list[tuple[str, bytes]]):

@@ -187,12 +187,13 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     """Run a query (name, .rq path or text) on a GraphStore; returns (columns, rows) for SELECT,
     where rows are lists of Python values (str, int, float, bool or None)."""
     named = resolve_query(query)
-    check_read_only(named.sparql)
+    sparql = named.sparql
+    check_read_only(sparql)
     missing = [name for name in named.parameters if name not in (params or {})]
     if missing:
         needed = " ".join(f"--param {name}=VALUE" for name in missing)
         raise QueryError(f"query {named.name} needs {', '.join(missing)}: give {needed}")
-    text = bind_parameters(named.sparql, params or {})
+    text = bind_parameters(sparql, params or {})
     try:
         columns, result = store.query(text, tsv=True)
     except SyntaxError as exc:

@@ -6,8 +6,8 @@ name with it (天津市). A mechanism matches when any of its labels is any labe
 
 - adoptions: document, place and mechanism; adopters: document and place; mechanisms: document
   and mechanism (what the document's adoptions use);
-- outcomes: document, value and unit, each gold outcome at most once, 万 and 亿 folded into the
-  value (2.31 亿元 is 231000000 元) on both sides;
+- outcomes: document, value and unit, each gold outcome at most once, both in their base unit
+  (2.31 亿元 is 231000000 元) on both sides;
 - places: name and level; organizations: document and name.
 
 `explain` sorts the adoption errors into classes, each with its count and an example.
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govkg.errors import InputError
+from govkg.extract import base_amount
 from govkg.ontology import label_key
 from govkg.ontology.levels import level_of, suffix_of
 from govkg.queries import run_records, select
@@ -51,15 +52,11 @@ def same_place(predicted: str, gold: str) -> bool:
     return bool(level_of(p)) and _bare(p) != p and g.endswith(p) and len(g) - len(p) >= 2
 
 
-_MULTIPLIERS = (("亿", 1e8), ("万", 1e4))
-
-
-def folded_amount(value: float, unit: str) -> tuple[float, str]:
-    """万 and 亿 folded into the value: (2.31, 亿元) → (231000000.0, 元)."""
-    for prefix, factor in _MULTIPLIERS:
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return round(value * factor, 6), unit[len(prefix) :]
-    return float(value), unit
+def _amount(value, unit: str) -> tuple[float, str]:
+    """A value and unit in their base unit (govkg.extract.base_amount), the value as a
+    float, so that 3000 万元 and 30000000 元, and 12 and 12.0, compare equal."""
+    base_value, base_unit = base_amount(value, unit)
+    return float(base_value), base_unit
 
 
 @dataclass
@@ -207,8 +204,8 @@ def explain(store, gold: dict) -> str:
 
 
 def score_outcomes(store, gold: dict) -> Score:
-    predicted = Counter((r["doc"], *folded_amount(r["value"], r["unit"])) for r in run_records(store, "outcomes"))
-    wanted = Counter((o["doc"], *folded_amount(o["value"], o["unit"])) for o in gold.get("outcomes", []))
+    predicted = Counter((r["doc"], *_amount(r["value"], r["unit"])) for r in run_records(store, "outcomes"))
+    wanted = Counter((o["doc"], *_amount(o["value"], o["unit"])) for o in gold.get("outcomes", []))
     common = predicted & wanted
     score = Score("outcomes", sum(predicted.values()), sum(wanted.values()))
     score.matched_predicted = score.matched_gold = sum(common.values())

@@ -45,15 +45,20 @@ def place_paths(store) -> set[tuple[str, ...]]:
 _FORMULA = re.compile(r"^[0-9a-z]+(?:\+[0-9a-z]+)+$")
 
 
-def mechanism_iris(store, spelling: str) -> set[str]:
+def _spellings(store) -> list[tuple[str, str]]:
+    """Every (concept IRI, label) of the store."""
+    return [(row["m"], row["label"]) for row in select(store, "mechanism-spellings")]
+
+
+def mechanism_iris(store, spelling: str, spellings: list[tuple[str, str]] | None = None) -> set[str]:
     """The concepts that have `spelling` (folded) among their labels; for a formula such as
     1+5+N, else the concepts with a label holding that formula (“1+5+N”网格体系). A spelling that
-    names nothing gets the closest names in the error."""
+    names nothing gets the closest names in the error. `spellings`: _spellings(store), if read."""
     found = {row["m"] for row in select(store, "mechanisms-by-spelling", {"spelling": spelling})}
     if found:
         return found
     key = label_key(spelling)
-    labels = {(row["m"], row["label"]) for row in select(store, "mechanism-spellings")}
+    labels = set(spellings if spellings is not None else _spellings(store))
     if _FORMULA.match(key):
         holding = re.compile(rf"(?<![0-9a-z+]){re.escape(key)}(?![0-9a-z+])")
         found = {iri for iri, label in labels if holding.search(label_key(label))}
@@ -65,13 +70,13 @@ def mechanism_iris(store, spelling: str) -> set[str]:
     raise QueryError(f"no mechanism called '{spelling}' in this store{hint}")
 
 
-def mechanism_label(store, iri: str) -> str:
-    """A label that finds this concept alone when spelled (not a formula it shares)."""
-    rows = select(store, "mechanism-spellings")
+def mechanism_label(spellings: list[tuple[str, str]], iri: str) -> str:
+    """A label that finds this concept alone when spelled (not a formula it shares), of
+    _spellings(store)."""
     owners: dict[str, set[str]] = {}
-    for row in rows:
-        owners.setdefault(label_key(row["label"]), set()).add(row["m"])
-    labels = sorted(row["label"] for row in rows if row["m"] == iri)
+    for concept, label in spellings:
+        owners.setdefault(label_key(label), set()).add(concept)
+    labels = sorted(label for concept, label in spellings if concept == iri)
     unique = [label for label in labels if owners[label_key(label)] == {iri}]
     return (unique or labels or [iri])[0]
 
@@ -100,8 +105,9 @@ def trace(store, spelling: str) -> tuple[list[str], list[list]]:
     (refused with the closest names) a spelling that names nothing."""
     from govkg.queries import run_query
 
+    spellings = _spellings(store)
     columns, rows = None, []
-    for iri in sorted(mechanism_iris(store, spelling)):
-        columns, found = run_query(store, "trace", {"mechanism": mechanism_label(store, iri)})
+    for iri in sorted(mechanism_iris(store, spelling, spellings)):
+        columns, found = run_query(store, "trace", {"mechanism": mechanism_label(spellings, iri)})
         rows.extend(row for row in found if row not in rows)
     return columns or [], rows
