@@ -68,10 +68,16 @@ class Article:
 
 @dataclass(frozen=True)
 class Place:
-    """A place known by its path of names from the broadest known ancestor: ("重庆市", "巴南区")."""
+    """A place known by its path of names from the broadest known ancestor: ("重庆市", "巴南区").
+    `code`: its GB/T 2260 code when it is an official unit (6 digits to county level, 12 for
+    towns and streets); `candidates`: for a name several official units share that the text
+    does not tell apart (鼓楼区), their codes."""
 
     path: tuple[str, ...]
     level: str
+    # Said of the path, not part of what tells two places apart.
+    code: str | None = field(default=None, compare=False)
+    candidates: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def name(self) -> str:

@@ -15,7 +15,7 @@ import os
 import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govkg.errors import ExtractionError
@@ -26,16 +26,20 @@ from govkg.extract.normalize import normalize, split_articles, split_sentences
 from govkg.extract.organizations import recognize_organizations
 from govkg.extract.outcomes import extract_outcomes
 from govkg.extract.places import (
+    OfficialNames,
     anonymised_text,
     generic_references,
     main_places,
+    official_places,
     recognize_places,
     with_context_parents,
+    with_official_places,
 )
 from govkg.extract.read import read_source
 from govkg.extract.relate import relate_adoptions
 from govkg.extract.segment import Tagger
 from govkg.ontology import Thesaurus, load_thesaurus
+from govkg.ontology.gazetteer import Gazetteer
 from govkg.ontology.levels import level_of_path
 
 
@@ -66,30 +70,43 @@ def sentences_step(facts: DocumentFacts) -> None:
 
 
 class PlacesStep:
-    """Tokens of every sentence, place mentions with their paths, and the places of the document."""
+    """Tokens of every sentence, place mentions with their paths resolved against the official
+    divisions, and the places of the document."""
 
-    def __init__(self, tagger: Tagger):
+    def __init__(self, tagger: Tagger, gazetteer: Gazetteer):
         self.tagger = tagger
+        self.gazetteer = gazetteer
+        self.official_names = OfficialNames(gazetteer)
 
     def __call__(self, facts: DocumentFacts) -> None:
         fold = facts.normalized.fold
         facts.anonymised = anonymised_text(fold)
         facts.tokens = tokens = [self.tagger(fold[s.start : s.end]) for s in facts.sentences]
-        mentions = recognize_places(facts.sentences, fold, tokens, self.tagger.common_word)
+        mentions = recognize_places(facts.sentences, fold, tokens, self.tagger.common_word, self.official_names)
         facts.articles = main_places(facts.articles, facts.sentences, mentions)
-        facts.place_mentions = sorted(
-            with_context_parents(mentions, facts.articles, facts.sentences)
-            + generic_references(facts.sentences, fold, facts.articles),
-            key=lambda m: m.start,
-        )
+        mentions = with_context_parents(mentions, facts.articles, facts.sentences)
+        mentions = sorted(mentions + generic_references(facts.sentences, fold, facts.articles, mentions),
+                          key=lambda m: m.start)
+        place = official_places({m.place.path for m in mentions}, self.gazetteer)
+        facts.place_mentions = with_official_places(mentions, place)
+        facts.articles = [
+            replace(a, main_place=place(a.main_place).path) if a.main_place else a for a in facts.articles
+        ]
         places = {}
         for mention in facts.place_mentions:
             # Every ancestor on a path is a place too.
-            for depth in range(1, len(mention.place.path) + 1):
-                path = mention.place.path[:depth]
-                if path not in places:
-                    places[path] = Place(path, level_of_path(path))
+            path = mention.place.path
+            for depth in range(1, len(path) + 1):
+                if path[:depth] not in places:
+                    places[path[:depth]] = mention.place if depth == len(path) else self._ancestor(path[:depth])
         facts.places = list(places.values())
+
+    def _ancestor(self, path: tuple[str, ...]) -> Place:
+        division = self.gazetteer.division_of(path)
+        if division is None:
+            return Place(path, level_of_path(path))
+        level = division.level if division.level in ("district", "county") else level_of_path(path)
+        return Place(path, level or division.level, division.code)
 
 
 class MechanismsStep:
@@ -129,12 +146,14 @@ class Extractor:
     """Text in, facts out, for one thesaurus.
 
     Owns the tagger (jieba with the thesaurus's words in its own dictionary), the mechanism
-    matcher and the thesaurus, so extractors of two thesauri never share anything. `timings`
+    matcher, the thesaurus and the gazetteer of official divisions (loaded once: about a second),
+    so extractors of two thesauri never share anything. `timings`
     adds up the seconds each step took, over every document this extractor (or its workers)
     extracted."""
 
-    def __init__(self, thesaurus: Thesaurus | None = None):
+    def __init__(self, thesaurus: Thesaurus | None = None, gazetteer: Gazetteer | None = None):
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.tagger = Tagger(self.thesaurus)
         self.matcher = MechanismMatcher(self.thesaurus)
         import opencc
@@ -143,7 +162,7 @@ class Extractor:
         self.steps: tuple[Step, ...] = (
             Step("normalize", NormalizeStep(self.simplifier.convert)),
             Step("sentences", sentences_step, ("normalize",)),
-            Step("places", PlacesStep(self.tagger), ("sentences",)),
+            Step("places", PlacesStep(self.tagger, self.gazetteer), ("sentences",)),
             Step("mechanisms", MechanismsStep(self.matcher), ("sentences",)),
             Step("discover", DiscoverStep(self.thesaurus), ("mechanisms",)),
             Step("adoptions", adoptions_step, ("places", "discover")),

@@ -9,13 +9,16 @@ prefixes a body (江北区委组织部, 李家沱街道党工委) is marked as a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
 
 from govkg.extract.model import Article, Place, PlaceMention, Sentence
 from govkg.extract.segment import NAME_FLAGS, Token, walk_back
+from govkg.ontology.gazetteer import Gazetteer
 from govkg.ontology.levels import (
+    LEVEL_SUFFIXES,
     SUFFIX_WORDS,
     level_of,
     level_of_path,
@@ -57,6 +60,7 @@ NAME_BREAKERS = {
 # Common verbs, adverbs and quantifiers of governance texts that jieba tags as nouns: they end a
 # name when met walking back from a suffix (关心社区老人 is no place called 关心社区).
 NON_NAME_WORDS = {
+    "投身", "厘清", "用活", "盘活", "激活", "赋能", "布局", "三无", "无主", "弃管",
     "利用", "关心", "杜绝", "织密", "指导", "做实", "办理", "拓宽", "规范", "服务", "走进", "深入",
     "覆盖", "联系", "进入", "包联", "建设", "打造", "治理", "推动", "推进", "实现", "开展", "组织",
     "引导", "带动", "支持", "帮助", "通过", "依托", "围绕", "聚焦", "结合", "落实", "发动", "动员",
@@ -71,6 +75,11 @@ NON_NAME_WORDS = {
 }
 NEVER_IN_NAMES = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "x", "y", "e", "o", "t"}
 MAX_NAME = 8  # characters before the suffix
+# A name the gazetteer does not know, of a level it covers (province to county), has a short
+# stem (巴南, 九龙坡, 呼和浩特); a community's or village's stem may be longer (莲花一村) but not
+# a phrase (服务半径科学布局).
+MAX_UNKNOWN_STEM = {"province": 4, "city": 4, "district": 4, "county": 4}
+MAX_PHRASE_STEM = 5
 ORGANIZATION_AFTER = re.compile(
     r"^(?:委组织部|委宣传部|委统战部|委政法委|委办公室|委社会工作部|委|党委|党工委|党组|工委|政府|人民政府|办事处|人大|政协|纪委|居委会|村委会|居民委员会|"
     r"委员会|组织部|宣传部|统战部|政法委|(?![在对把从向与和及的了是为将由以于到让使给通]|地处|位于|成为)[\u4e00-\u9fff]{0,8}?(?:局|部门|中心|公司|办公室|支队|大队|队|所|站|协会|商会|学校|医院|法院|检察院|科学院|研究院|学院|大学))"
@@ -174,14 +183,44 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
     first = walk_back(tokens, index, step)
     prefix = "".join(t.word for t in tokens[first:index]) + own_prefix
     name = prefix + suffix
+    if first == index and len(prefix) == 1 and _one_character_name_after_place(tokens, index, suffix):
+        return index, name, False  # 安吉县 余村: a one-character stem right after its parent
     if len(prefix) < 2 or prefix in NAME_BREAKERS or name in GENERIC_WORDS or prefix.endswith("地"):
         return None
     if _generic_kind(name):
         return None  # 老城区, 示范小区: a kind of place
     parts = tokens[first:index]
+    if not _shaped_like_a_name(prefix, suffix, parts, common_word):
+        return None
     if any(_only_as_rare(t) for t in parts) and not any(t.flag in NAME_FLAGS for t in parts):
         return first, prefix + suffix, True  # 夯实社区 or 合建社区: needs more evidence
     return first, prefix + suffix, False
+
+
+def _shaped_like_a_name(stem: str, suffix: str, parts: list[Token], common_word: CommonWord) -> bool:
+    """Whether a stem the rules found has the shape of a name of its level: for the levels the
+    gazetteer covers, a short stem of names or rare words, not a common word (先锋 in 先锋西区,
+    农业 in 苏中农业大区: a brand, a region); for the others, no phrase of several words."""
+    level = dict(LEVEL_SUFFIXES).get(suffix)
+    if level in MAX_UNKNOWN_STEM:
+        if len(stem) > MAX_UNKNOWN_STEM[level]:
+            return False
+        return not any(len(t.word) > 1 and t.flag not in NAME_FLAGS and not t.rare and common_word(t.word)
+                       for t in parts)
+    if len(stem) > MAX_PHRASE_STEM and len(parts) >= 2:
+        return all(t.flag in NAME_FLAGS or t.rare for t in parts)
+    return True
+
+
+def _one_character_name_after_place(tokens: list[Token], index: int, suffix: str) -> bool:
+    """余村 after 安吉县, 苏镇 after 某县: a unit named by one character and its suffix, right
+    after a broader place's name."""
+    if index == 0 or len(tokens[index].word) != 1 + len(suffix):
+        return False
+    stem, before = tokens[index].word[0], tokens[index - 1]
+    before_suffix = _suffix_of(before.word)
+    return (stem not in MODIFIER_CHARS and before_suffix is not None and len(before.word) > len(before_suffix)
+            and before.flag in NAME_FLAGS and level_rank(level_of(before.word)) < level_rank(level_of(tokens[index].word)))
 
 
 def _name_word(token: Token, stem: str, common_word: CommonWord) -> bool:
@@ -240,9 +279,120 @@ def _compound_head(name: str) -> str | None:
     return None
 
 
-def find_place_names(sentence: Sentence, fold: str, tokens: list[Token],
-                     common_word: CommonWord) -> list[tuple[int, int, str, bool]]:
-    """(start, end, name, organization role) of each place name in a sentence, offsets in the text."""
+class OfficialNames:
+    """Finds the names of official units (provinces to towns, today's and former ones) in a
+    text, with one Aho-Corasick automaton (pyahocorasick) of every name of the gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        import ahocorasick
+
+        self.gazetteer = gazetteer
+        self.automaton = ahocorasick.Automaton()
+        for name in gazetteer.names():
+            if len(name) >= 2 and _suffix_of(name) and len(name) > len(_suffix_of(name)):
+                self.automaton.add_word(name, name)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def __call__(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every official name inside text[start:end], overlaps included."""
+        if not len(self.automaton):
+            return []
+        return [(start + last + 1 - len(name), start + last + 1, name)
+                for last, name in self.automaton.iter(text[start:end])]
+
+    def street_written_short(self, county: str, text: str, at: int) -> tuple[int, str] | None:
+        """A street of `county` written without its 道 at text[at:] (增城区荔城街 for
+        荔城街道): (end in the text, official name), or None."""
+        for division in self.gazetteer.named(county):
+            for child in self.gazetteer.children(division):
+                short = child.name[:-1]
+                if child.level == "street" and text.startswith(short, at) and text[at + len(short) : at + len(short) + 1] != "道":
+                    return at + len(short), child.name
+        return None
+
+
+def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], official: OfficialNames | None) -> list:
+    """The official names of a sentence that start where a word starts and end where a word
+    ends (or where jieba glued the suffix to the next word: 秦州|区委), longest first where they
+    overlap: 乌兰木伦镇, never 木伦镇 inside it; 新城镇 is no name in 城镇化."""
+    if official is None:
+        return []
+    starts = {sentence.start + t.start for t in tokens}
+    ends = {sentence.start + t.end for t in tokens}
+    first_token = {sentence.start + t.start: t for t in tokens}
+    found = []
+    for start, end, name in official(fold, sentence.start, sentence.end):
+        suffix = _suffix_of(name)
+        if start not in starts or not (end in ends or end - len(suffix) in starts):
+            continue
+        if first_token[start].flag in ("m", "q") and first_token[start].word != name:
+            continue  # 每万城镇常住人口: a number before a word, not 万城镇
+        if name in GENERIC_WORDS and not (found and found[-1][1] == start):
+            continue  # 老城区 is a district of 洛阳市 only after its city's name
+        if level_of(name) in ("street", "town") and _runs_into(tokens, start - sentence.start):
+            continue  # 新村街道 in 梅岭新村街道: the rules read the whole name
+        if len(name) < 3 and not _two_character_name(tokens, start - sentence.start, name):
+            continue  # 和县 in 乡镇和县级, 西区 in 先锋西区: not a name of its own there
+        found.append((start, end, name, False))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    for start, end, name, org in list(kept):
+        if level_of(name) in ("district", "county"):
+            short = official.street_written_short(name, fold, end)
+            if short and not any(k[0] < short[0] and end < k[1] for k in kept):
+                kept.append((end, short[0], short[1], org))
+    return sorted(kept)
+
+
+def _runs_into(tokens: list[Token], start: int) -> bool:
+    """Whether the word before `start` could be the start of a longer name running into it."""
+    for index, token in enumerate(tokens):
+        if token.start == start:
+            if index == 0:
+                return False
+            before = tokens[index - 1]
+            return not _suffix_of(before.word) and _extends_name(before, True)
+    return False
+
+
+def _two_character_name(tokens: list[Token], start: int, name: str) -> bool:
+    """A two-character official name (西区, 和县) counts only as a word of its own that no name-like
+    word runs into."""
+    for index, token in enumerate(tokens):
+        if token.start == start:
+            if token.word != name:
+                return False
+            if index == 0:
+                return True
+            before = tokens[index - 1]
+            return bool(_suffix_of(before.word)) or not _extends_name(before, True)
+    return False
+
+
+def _outside_officials(name: tuple[int, int, str, bool], officials: list, fold: str):
+    """A rule's name that overlaps official names: the part after the last of them, if that is
+    a name of its own (荔城街锦绣社区 after 荔城街 → 锦绣社区), else None."""
+    start, end, _, org = name
+    overlapping = [o for o in officials if start < o[1] and o[0] < end]
+    if not overlapping:
+        return name
+    rest_start = max(o[1] for o in overlapping)
+    rest = fold[rest_start:end]
+    suffix = _suffix_of(rest)
+    if rest_start >= end or not suffix or len(rest) - len(suffix) < 2 or rest in GENERIC_WORDS:
+        return None
+    return rest_start, end, rest, org
+
+
+def find_place_names(sentence: Sentence, fold: str, tokens: list[Token], common_word: CommonWord,
+                     official: OfficialNames | None = None) -> list[tuple[int, int, str, bool]]:
+    """(start, end, name, organization role) of each place name in a sentence, offsets in the
+    text: the official names the gazetteer knows, and the names the rules find outside them."""
+    officials = _official_names_in(sentence, fold, tokens, official)
     found = []
     for index in range(len(tokens)):
         hit = _name_at(tokens, index, common_word) or _glued_name(tokens, index)
@@ -268,8 +418,13 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token],
             if not ANONYMISED.search(item) and item not in NON_NAME_WORDS:
                 found.append((offset, offset + len(item), item + match.group(2), False))
             offset += len(item) + 1
+    # An official name wins over the rules' names it overlaps (木伦镇 inside 乌兰木伦镇); it
+    # names a body when one follows it, as the rules' names do.
+    officials = [(start, end, name, bool(ORGANIZATION_AFTER.match(fold[end : end + 12])))
+                 for start, end, name, _ in officials]
+    found = [trimmed for f in found if (trimmed := _outside_officials(f, officials, fold)) is not None]
     # A shorter name inside a longer one found at the same end is the same place.
-    found.sort(key=lambda f: (f[0], -f[1]))
+    found = sorted(found + officials, key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str, bool]] = []
     for item in found:
         if kept and item[0] < kept[-1][1]:
@@ -299,12 +454,14 @@ def link_compounds(names: list[tuple[int, int, str, bool]]) -> list[tuple[tuple[
 
 
 def recognize_places(
-    sentences: list[Sentence], fold: str, tokens_of: list[list[Token]], common_word: CommonWord
+    sentences: list[Sentence], fold: str, tokens_of: list[list[Token]], common_word: CommonWord,
+    official: OfficialNames | None = None,
 ) -> list[PlaceMention]:
     """Place mentions of a document, each with the longest path the document gives it."""
     raw = []
     for sentence, tokens in zip(sentences, tokens_of, strict=True):
-        for path, start, end, name, org in link_compounds(find_place_names(sentence, fold, tokens, common_word)):
+        names = find_place_names(sentence, fold, tokens, common_word, official)
+        for path, start, end, name, org in link_compounds(names):
             raw.append((sentence.index, start, end, name, path, org))
     raw += _short_names(sentences, tokens_of, raw)
     longest: dict[str, tuple[str, ...]] = {}
@@ -433,21 +590,70 @@ GENERIC_REFERENCES = {
 }
 # 辖区 is left out: 与辖区28家单位 speaks of the units around the subject, which is named already.
 _GENERIC_REFERENCE = re.compile("|".join(sorted(GENERIC_REFERENCES, key=len, reverse=True)))
+# A sentence that starts with the bare level word (社区下设…, 街道还…) speaks of the unit of that
+# level named last; only where one was named.
+SENTENCE_SUBJECTS = {"社区": "community", "街道": "street", "村": "village"}
+_SENTENCE_SUBJECT = re.compile(r"(?:同时|此外|目前|近年来|如今)?[，,]?(社区|街道|村)(?![\u4e00-\u9fff]{0,2}(?:工作者|居民|群众|干部|书记|主任|志愿者|党员))")
 
 
-def generic_references(sentences: list[Sentence], fold: str, articles: list[Article]) -> list[PlaceMention]:
-    """Mentions of 全区, 该街道 … resolved to the place of that level on the path of the place
-    the article is about; where the article is about no such place, nothing is resolved."""
+def generic_references(sentences: list[Sentence], fold: str, articles: list[Article],
+                       mentions: list[PlaceMention] = ()) -> list[PlaceMention]:
+    """Mentions of 全区, 该街道 … resolved from context. 该X and 本X (this street, this community)
+    are the unit of that level last named before them in the article; 全X (the whole district)
+    and 该X where none was named, the place of that level on the path of the place the article
+    is about; where the article is about no such place, nothing is resolved."""
     main_of = {a.index: a.main_place for a in articles}
+    named = sorted((m for m in mentions if not m.generic), key=lambda m: m.start)
+    starts = [m.start for m in named]
     out = []
     for sentence in sentences:
         main = main_of.get(sentence.article)
-        if not main or sentence.kind != "body":
+        if sentence.kind != "body":
             continue
-        for match in _GENERIC_REFERENCE.finditer(fold, sentence.start, sentence.end):
-            path = place_of_level(main, GENERIC_REFERENCES[match.group()])
+        found = [(m.start(), m.end(), m.group(), GENERIC_REFERENCES[m.group()])
+                 for m in _GENERIC_REFERENCE.finditer(fold, sentence.start, sentence.end)]
+        opening = _SENTENCE_SUBJECT.match(fold, sentence.start, sentence.end)
+        if opening and not any(f[0] < opening.end(1) and opening.start(1) < f[1] for f in found):
+            found.append((opening.start(1), opening.end(1), "该" + opening.group(1), SENTENCE_SUBJECTS[opening.group(1)]))
+        for start, end, word, level in found:
+            path = None
+            if not word.startswith("全"):
+                before = named[: bisect.bisect_left(starts, start)]
+                path = next((place_of_level(m.place.path, level) for m in reversed(before)
+                             if sentences[m.sentence].article == sentence.article
+                             and place_of_level(m.place.path, level)), None)
+            if path is None and main and fold[start:end] == word:
+                path = place_of_level(main, level)
             if path is None:
                 continue
-            out.append(PlaceMention(sentence.index, match.start(), match.end(), match.group(),
+            out.append(PlaceMention(sentence.index, start, end, fold[start:end],
                                     Place(path, level_of_path(path)), "place", generic=True))
     return out
+
+
+def official_places(paths, gazetteer: Gazetteer) -> Callable[[tuple[str, ...]], Place]:
+    """A document's resolution of paths against the official divisions, for the paths of its
+    mentions (`paths`): official parents added (于洪区 → 辽宁省 > 沈阳市 > 于洪区), a former name
+    replaced by today's (郫县 → 郫都区), the code of an official unit, and for a name several
+    units share, the one the document's other places point at, or none (the path kept as
+    written, with the candidates' codes)."""
+    context = gazetteer.context_of(paths)
+    resolved: dict[tuple[str, ...], Place] = {}
+
+    def place(path: tuple[str, ...]) -> Place:
+        if path not in resolved:
+            resolution = gazetteer.resolve(path, context)
+            level = level_of_path(resolution.path)
+            if resolution.division is not None and resolution.division.level in ("district", "county"):
+                level = resolution.division.level  # 仙桃市 is a county-level city, 神农架林区 a county
+            resolved[path] = Place(resolution.path, level, resolution.code,
+                                   tuple(c.code for c in resolution.candidates))
+        return resolved[path]
+
+    return place
+
+
+def with_official_places(mentions: list[PlaceMention], place: Callable[[tuple[str, ...]], Place]) -> list[PlaceMention]:
+    """The mentions with their places resolved by `place` (see official_places)."""
+    return [PlaceMention(m.sentence, m.start, m.end, m.surface, place(m.place.path), m.role, m.generic)
+            for m in mentions]

@@ -15,7 +15,7 @@ from govkg.extract.model import (
     PlaceMention,
     Sentence,
 )
-from govkg.ontology.levels import level_of_path
+from govkg.ontology.levels import level_of_path, level_rank
 
 
 def places_for(
@@ -121,7 +121,8 @@ def _in_document_title(text: str, sentence_start: int, at: int) -> bool:
 def paragraph_subjects(facts: DocumentFacts, by_sentence: dict[int, list[PlaceMention]]) -> dict[int, Place]:
     """For a sentence that names no place, the place its paragraph is about: the last place named
     in an earlier sentence of the same paragraph, when it lies within the place the article is
-    about (锦绣社区推行…。社区还建立… : the community, not its district). Bodies' places
+    about (锦绣社区推行…。社区还建立… : the community, not its district), or in the same
+    broader place and no broader than it (a community of the next town). Bodies' places
     (区委组织部) and places broader than the article's are not subjects."""
     paragraph_starts = [p.start for p in facts.normalized.paragraphs]
     paragraph_of = {s.index: bisect.bisect_right(paragraph_starts, s.start) - 1 for s in facts.sentences}
@@ -138,9 +139,19 @@ def paragraph_subjects(facts: DocumentFacts, by_sentence: dict[int, list[PlaceMe
         if named:
             candidate = named[-1].place
             main = mains.get(sentence.article)
-            inside = bool(main) and len(candidate.path) > len(main) and candidate.path[: len(main)] == main
-            last = candidate if inside else None
+            last = candidate if main and _within_article(candidate, main) else None
     return subjects
+
+
+def _within_article(place: Place, main: tuple[str, ...]) -> bool:
+    path = place.path
+    if len(path) > len(main) and path[: len(main)] == main:
+        return True
+    parent = main[:-1]
+    main_level = level_of_path(main)
+    return (len(parent) >= 2 and len(path) >= len(main) and path[: len(parent)] == parent
+            and place.level is not None and main_level is not None
+            and level_rank(place.level) >= level_rank(main_level))
 
 
 def _places_by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:

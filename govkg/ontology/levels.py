@@ -31,6 +31,9 @@ LEVEL_SUFFIXES = (
     ("小区", "estate"),
     ("大院", "estate"),  # 棉花大院: old compounds of work units and their housing
     ("新区", "district"),
+    ("地区", "city"),  # 喀什地区, 阿里地区: prefecture-level
+    ("苏木", "town"),  # the township of Inner Mongolia's pastoral areas
+    ("嘎查", "village"),  # its village
     ("省", "province"),
     ("市", "city"),
     ("州", "city"),
