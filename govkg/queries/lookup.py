@@ -16,14 +16,26 @@ class PlaceRow:
     label: str
     level: str | None
     parent: str | None  # IRI
+    code: str | None = None
+    candidates: tuple[str, ...] = ()  # codes an ambiguous name may be
 
 
 def place_table(store) -> dict[str, PlaceRow]:
-    """Every place of the store by IRI, with its name, level and parent's IRI."""
+    """Every place of the store by IRI, with its name, level, parent's IRI and codes."""
     return {
-        row["place"]: PlaceRow(row["label"], row["level"], row["parent"])
+        row["place"]: PlaceRow(row["label"], row["level"], row["parent"], row["code"],
+                               tuple((row["candidates"] or "").split()))
         for row in select(store, "place-parents")
     }
+
+
+def _path_of(table: dict[str, PlaceRow], iri: str) -> tuple[str, ...]:
+    path, node, seen = [], iri, set()
+    while node in table and node not in seen:
+        seen.add(node)
+        path.append(table[node].label)
+        node = table[node].parent
+    return tuple(reversed(path))
 
 
 def place_paths(store) -> set[tuple[str, ...]]:
@@ -31,15 +43,52 @@ def place_paths(store) -> set[tuple[str, ...]]:
     if not store.exists():
         return set()
     table = place_table(store)
-    paths = set()
-    for place in table:
-        path, node, seen = [], place, set()
-        while node in table and node not in seen:
-            seen.add(node)
-            path.append(table[node].label)
-            node = table[node].parent
-        paths.add(tuple(reversed(path)))
-    return paths
+    return {_path_of(table, place) for place in table}
+
+
+def places_named(store, spelling: str, table: dict[str, PlaceRow] | None = None) -> set[str]:
+    """The places a spelling names: its code (320106), its name (鼓楼区), or its name after
+    those of its parents (南京市鼓楼区, 江苏省南京市鼓楼区)."""
+    table = place_table(store) if table is None else table
+    spelling = spelling.strip()
+    if spelling.isdigit():
+        return {iri for iri, row in table.items() if row.code == spelling}
+    found = set()
+    for iri in table:
+        path = _path_of(table, iri)
+        if any("".join(path[i:]) == spelling for i in range(len(path))):
+            found.add(iri)
+    return found
+
+
+def describe_place(table: dict[str, PlaceRow], iri: str) -> str:
+    """A place as a person tells it apart: 江苏省南京市鼓楼区 (320106), or 鼓楼区 (parent unknown:
+    one of 320106, 350102)."""
+    row = table[iri]
+    name = "".join(_path_of(table, iri))
+    if row.code:
+        return f"{name} ({row.code})"
+    if row.candidates:
+        return f"{name} (parent unknown: one of {', '.join(row.candidates)})"
+    return name
+
+
+def the_place(store, spelling: str) -> str:
+    """The IRI of the one place `spelling` names (see places_named). None, or several (a name
+    that 南京市鼓楼区 and a 鼓楼区 of unknown city share), is refused in one line that lists them."""
+    table = place_table(store)
+    found = places_named(store, spelling, table)
+    if not found:
+        raise QueryError(f"no place called '{spelling}' in this store")
+    if len(found) > 1:
+        listed = "; ".join(sorted(describe_place(table, iri) for iri in found))
+        with_parents = sorted("".join(_path_of(table, iri)) for iri in found if table[iri].parent)
+        example = f" (e.g. {with_parents[0]})" if with_parents else ""
+        raise QueryError(
+            f"'{spelling}' names {len(found)} places in this store: {listed}. "
+            f"Give one with its parents{example} or its code"
+        )
+    return next(iter(found))
 
 
 _FORMULA = re.compile(r"^[0-9a-z]+(?:\+[0-9a-z]+)+$")
@@ -82,16 +131,14 @@ def mechanism_label(spellings: list[tuple[str, str]], iri: str) -> str:
 
 
 def places_within(store, name: str) -> set[str]:
-    """Every place called `name` and every place within one of them."""
+    """The place `name` names (see the_place) and every place within it."""
+    root = the_place(store, name)
     table = place_table(store)
-    roots = {iri for iri, row in table.items() if row.label == name}
-    if not roots:
-        raise QueryError(f"no place called '{name}' in this store")
 
     def within(iri: str | None) -> bool:
         seen = set()
         while iri and iri not in seen:
-            if iri in roots:
+            if iri == root:
                 return True
             seen.add(iri)
             iri = table[iri].parent if iri in table else None

@@ -7,7 +7,8 @@ from collections import defaultdict
 from govkg.queries import select
 from govkg.queries.lookup import mechanism_iris, places_within
 
-COLUMNS = ["place", "mechanism", "indicator", "value", "unit", "approx", "period", "base_value", "base_unit", "doc"]
+COLUMNS = ["place", "code", "district", "city", "province", "mechanism", "indicator", "value", "unit", "approx",
+           "period", "base_value", "base_unit", "doc"]
 TOTAL_COLUMNS = ["indicator", "unit", "outcomes", "total", "approx"]
 # Shares and changes of shares: adding them means nothing.
 NEVER_ADDED = {"%", "个百分点", "百分点"}
@@ -27,18 +28,21 @@ def outcome_table(store, mechanism: str | None = None, place: str | None = None)
         rows = [row for row in rows if row["p"] in inside]
     table = sorted(
         (
-            [row["place"], row["mechanism"], row["indicator"], _number(str(row["value"])), row["unit"],
-             row["approx"], _year(row["period"]), _number(str(row["base_value"])), row["base_unit"], row["doc"]]
+            [row["place"], row["code"], row["district"], row["city"], row["province"], row["mechanism"],
+             row["indicator"], _number(str(row["value"])), row["unit"], row["approx"], _year(row["period"]),
+             _number(str(row["base_value"])), row["base_unit"], row["doc"]]
             for row in rows
         ),
-        key=lambda r: (r[9], r[0] or "", r[2], r[3]),
+        key=lambda r: (r[13], r[0] or "", r[6], r[7]),
     )
+    column = {name: i for i, name in enumerate(COLUMNS)}
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in table:
-        if row[8] not in NEVER_ADDED:
-            groups[(row[2], row[8])].append(row)
+        if row[column["base_unit"]] not in NEVER_ADDED:
+            groups[(row[column["indicator"]], row[column["base_unit"]])].append(row)
+    base, approx = column["base_value"], column["approx"]
     totals = [
-        [indicator, unit, len(members), _number(str(sum(m[7] for m in members))), any(m[5] for m in members)]
+        [indicator, unit, len(members), _number(str(sum(m[base] for m in members))), any(m[approx] for m in members)]
         for (indicator, unit), members in sorted(groups.items())
         if len(members) > 1
     ]
