@@ -223,3 +223,23 @@ def test_the_store_with_codes_conforms_to_the_shapes(official_store):
     result = CliRunner().invoke(main, ["validate", "--store", str(official_store)])
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A village's stem may end in 化 when it is no common word (现代化 is a kind, 桂化 a name).
+        ("芦花镇桂化村推行积分制管理。", {("芦花镇/桂化村", "points-system")}),
+        ("芦花镇推动现代化村庄建设，推行积分制管理。", {("芦花镇", "points-system")}),
+        # 该村, and a sentence opening with 社区 after a time phrase, are the unit named last.
+        ("芦花镇白石村召开村民大会。该村推行积分制管理。", {("芦花镇/白石村", "points-system")}),
+        ("芦花镇晨光社区召开居民大会。\n\n自今年3月起，社区依托积分制管理激励居民。",
+         {("芦花镇/晨光社区", "points-system")}),
+        # The clause's subject acts; the village it chose is only acted on.
+        ("芦花镇选定白石村作为示范村，推行积分制管理。", {("芦花镇", "points-system")}),
+        # A place that starts a clause of its own is its subject.
+        ("芦花镇召开推进会，白石村推行积分制管理。", {("芦花镇/白石村", "points-system")}),
+    ],
+)
+def test_facts_go_to_the_unit_that_does_them(text, expected):
+    assert adopters_of(text) == expected

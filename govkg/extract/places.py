@@ -228,8 +228,10 @@ def _name_word(token: Token, stem: str, common_word: CommonWord) -> bool:
     word or one tagged as a name (思明区, 武侯区, 钟祥市), unless its stem is a common word (旅游区,
     保护区, 解放区 are kinds of area)."""
     # nz is also the flag of the thesaurus's own words (党建统领现代社区 is a mechanism).
-    if not (token.rare or token.flag in NAME_FLAGS - {"nz"}) or stem.endswith(("化", "式", "型", "性")):
+    if not (token.rare or token.flag in NAME_FLAGS - {"nz"}):
         return False
+    if stem.endswith(("化", "式", "型", "性")) and (common_word(stem) or len(stem) > 2):
+        return False  # 现代化村, 开放式小区: a kind; 龙化村 is a name
     return not (common_word(stem) or stem in NAME_BREAKERS or stem in NON_NAME_WORDS or _generic_kind(token.word))
 
 
@@ -587,13 +589,17 @@ GENERIC_REFERENCES = {
     "全镇": "town", "该镇": "town", "本镇": "town",
     "全街": "street", "全街道": "street", "该街道": "street", "本街道": "street",
     "全社区": "community", "该社区": "community", "本社区": "community",
+    "该村": "village", "本村": "village", "该乡": "town", "本乡": "town",
 }
 # 辖区 is left out: 与辖区28家单位 speaks of the units around the subject, which is named already.
 _GENERIC_REFERENCE = re.compile("|".join(sorted(GENERIC_REFERENCES, key=len, reverse=True)))
 # A sentence that starts with the bare level word (社区下设…, 街道还…) speaks of the unit of that
 # level named last; only where one was named.
-SENTENCE_SUBJECTS = {"社区": "community", "街道": "street", "村": "village"}
-_SENTENCE_SUBJECT = re.compile(r"(?:同时|此外|目前|近年来|如今)?[，,]?(社区|街道|村)(?![\u4e00-\u9fff]{0,2}(?:工作者|居民|群众|干部|书记|主任|志愿者|党员))")
+SENTENCE_SUBJECTS = {"社区": "community", "街道": "street", "村": "village", "村里": "village"}
+_SENTENCE_SUBJECT = re.compile(
+    r"(?:[^，,。；;：:“”]{0,12}[，,])?(社区|街道|村里|村)"  # 自2025年4月起，社区依托…
+    r"(?![\u4e00-\u9fff]{0,2}(?:工作者|居民|群众|干部|书记|主任|志愿者|党员|组织|服务|治理|建设|工作))"
+)
 
 
 def generic_references(sentences: list[Sentence], fold: str, articles: list[Article],

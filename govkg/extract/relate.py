@@ -27,8 +27,14 @@ def places_for(
     paragraph_subjects), else the place the article is about."""
     before = [m for m in by_sentence.get(sentence_index, []) if m.end <= at]
     if before:
-        group = [before[-1]]
-        for m in reversed(before[:-1]):
+        # The subject of the clause, not a place the clause acts on: in 某镇选定甲村作为中心村，
+        # 建立联合党委 the town builds, not the village it chose.
+        subjects = [m for m in before if _opens_a_clause(text, m, before)]
+        last = before[-1]
+        if subjects and subjects[-1] is not last and _acted_on(text, last, subjects[-1]):
+            last = subjects[-1]
+        group = [last]
+        for m in reversed(before[: before.index(last)]):
             between = text[m.end : group[-1].start]
             if m.place.level == group[-1].place.level and between.strip() in LIST_SEPARATORS:
                 group.append(m)
@@ -40,6 +46,30 @@ def places_for(
     if article.main_place:
         return [Place(article.main_place, level_of_path(article.main_place))]
     return []
+
+
+CLAUSE_BREAKS = "，,；;：:。！？!?\n"
+# What may stand between a clause's start and its subject (近年来，某镇…; 在某区，…).
+CLAUSE_OPENERS = re.compile(r"^(?:[“”\s]|在|近年来|近日|目前|同时|此外|其中|如今|今年以来|去年以来)*$")
+# Verbs whose object a place is when it follows them: chosen, merged, covered, not the doer.
+ACTING_ON = re.compile(r"(?:选定|选取|选择|确定|融合|整合|打破|覆盖|辐射|带动|联合|联结|串联|吸纳|统筹|指导|帮扶|结对)[^，,；;。]*$")
+
+
+def _opens_a_clause(text: str, mention: PlaceMention, before: list[PlaceMention]) -> bool:
+    """A place that starts its clause (its subject), the names of its own compound included."""
+    start = mention.start
+    chain = sorted(before, key=lambda m: m.start)
+    for m in reversed(chain):  # 莱阳市山前店镇: the compound starts where its first name does
+        if m.end == start:
+            start = m.start
+    head = text[max(0, start - 12) : start]
+    cut = max(head.rfind(ch) for ch in CLAUSE_BREAKS)
+    return cut >= 0 and bool(CLAUSE_OPENERS.match(head[cut + 1 :])) or start == 0
+
+
+def _acted_on(text: str, place: PlaceMention, subject: PlaceMention) -> bool:
+    """The place is the object of a verb of its clause after the subject (选定甲村)."""
+    return bool(ACTING_ON.search(text[subject.end : place.start]))
 
 
 DEFINITION = re.compile(r"[”’」]?\s*(是指|指的是|是一种|是一项|就是指|意思是|即是|的含义|的内涵|的定义)")
