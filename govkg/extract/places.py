@@ -303,6 +303,26 @@ class OfficialNames:
         return [(start + last + 1 - len(name), start + last + 1, name)
                 for last, name in self.automaton.iter(text[start:end])]
 
+    def child_written_short(self, parent: str, text: str, at: int) -> tuple[int, str] | None:
+        """A unit of `parent` (a province or city) written by its short name at text[at:]
+        (天水市秦州 for 秦州区): (end in the text, official name), or None. The short name must
+        not run on into its own suffix (then the full name is matched anyway)."""
+        for division in self.gazetteer.named(parent):
+            for child in self.gazetteer.children(division):
+                short = child.short
+                if short and len(short) >= 2 and text.startswith(short, at) and not _suffix_of(text[at + len(short) : at + len(short) + 2]):
+                    return at + len(short), child.name
+        return None
+
+    def parent_written_short(self, child: str, text: str, end: int) -> tuple[int, str] | None:
+        """The province or city of an official unit written by its short name right before it
+        (天水秦州区): (start in the text, official name of the parent), or None."""
+        for division in self.gazetteer.named(child):
+            parent = self.gazetteer.by_code.get(division.parent or "")
+            if parent and parent.short and len(parent.short) >= 2 and text.endswith(parent.short, 0, end):
+                return end - len(parent.short), parent.name
+        return None
+
     def street_written_short(self, county: str, text: str, at: int) -> tuple[int, str] | None:
         """A street of `county` written without its 道 at text[at:] (增城区荔城街 for
         荔城街道): (end in the text, official name), or None."""
@@ -342,11 +362,19 @@ def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], offic
     for item in found:
         if not kept or item[0] >= kept[-1][1]:
             kept.append(item)
-    for _start, end, name, org in list(kept):
-        if level_of(name) in ("district", "county"):
+    for start, end, name, org in list(kept):
+        level = level_of(name)
+        short = None
+        if level in ("district", "county"):
             short = official.street_written_short(name, fold, end)
-            if short and not any(k[0] < short[0] and end < k[1] for k in kept):
-                kept.append((end, short[0], short[1], org))
+        elif level in ("province", "city"):
+            short = official.child_written_short(name, fold, end)
+        if short and short[0] <= sentence.end and not any(k[0] < short[0] and end < k[1] for k in kept):
+            kept.append((end, short[0], short[1], org))
+        if level in ("city", "district", "county") and start not in {k[1] for k in kept}:
+            parent = official.parent_written_short(name, fold, start)
+            if parent and parent[0] >= sentence.start and parent[0] in starts:
+                kept.append((parent[0], start, parent[1], False))
     return sorted(kept)
 
 

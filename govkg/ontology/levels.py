@@ -46,6 +46,9 @@ LEVEL_SUFFIXES = (
     ("村", "village"),
 )
 SUFFIX_WORDS = frozenset(suffix for suffix, _ in LEVEL_SUFFIXES)
+_LEVEL_OF_SUFFIX = dict(LEVEL_SUFFIXES)
+# Suffix lengths, longest first: a name's suffix is found by a few dictionary lookups of its end.
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in SUFFIX_WORDS}, reverse=True))
 
 
 def level_rank(level: str) -> int:
@@ -55,18 +58,16 @@ def level_rank(level: str) -> int:
 
 def suffix_of(word: str) -> str | None:
     """The level suffix `word` ends with (街道 in 李家沱街道), or None."""
-    for suffix, _ in LEVEL_SUFFIXES:
-        if word.endswith(suffix):
-            return suffix
+    for length in _SUFFIX_LENGTHS:
+        if word[-length:] in _LEVEL_OF_SUFFIX and len(word) >= length:
+            return word[-length:]
     return None
 
 
 def level_of(name: str) -> str | None:
     """The level a place name's suffix says (None for a bare suffix or no suffix)."""
-    for suffix, level in LEVEL_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return level
-    return None
+    suffix = suffix_of(name)
+    return _LEVEL_OF_SUFFIX[suffix] if suffix and len(name) > len(suffix) else None
 
 
 def level_of_path(path: tuple[str, ...]) -> str | None:
