@@ -37,7 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         make_corpus(corpus, args.articles)
-        texts = [read_source(p).text for p in find_sources([corpus])]
+        texts = [read_source(s.path).text for s in find_sources([corpus])]
         characters = sum(len(t) for t in texts)
         print(f"corpus: {len(texts)} articles, {characters} characters")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -42,17 +43,53 @@ def echo_tables(tables, fmt: str) -> None:
     click.echo(render(tables, fmt))
 
 
+class Stopped(BaseException):
+    """SIGTERM, turned into an exception so that what is being written is abandoned cleanly."""
+
+
+def _stop_on_sigterm(signum, frame):
+    raise Stopped()
+
+
 def friendly_errors(func):
-    """Turn govkg's own errors into click's one-line "Error: ..." and exit status 1."""
+    """Turn govkg's own errors into click's one-line "Error: ..." and exit status 1; Ctrl-C
+    (SIGINT) and SIGTERM into one line and exit status 130 and 143, the store left as it was."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        import signal
+        import threading
+
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             return func(*args, **kwargs)
         except GovkgError as exc:
             raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo("Stopped (Ctrl-C): nothing was changed.", err=True)
+            raise SystemExit(130) from None
+        except Stopped:
+            click.echo("Stopped (SIGTERM): nothing was changed.", err=True)
+            raise SystemExit(143) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+def wait_options(func):
+    """The --no-wait option of every command that writes a store."""
+    return click.option(
+        "--no-wait", "no_wait", is_flag=True,
+        help="If another govkg process is writing this store, stop at once instead of waiting for it.",
+    )(func)
+
+
+def _say_waiting(line: str) -> None:
+    click.echo(line + " …", err=True)
 
 
 def _write_text(text: str, output: Path) -> None:
@@ -74,33 +111,118 @@ def main():
 @store_option
 @click.option(
     "--thesaurus", "thesaurus_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="A Turtle file of extra mechanisms (SKOS concepts) merged with the shipped thesaurus. Repeatable.",
+    help="A Turtle file of extra mechanisms (SKOS concepts) merged with the shipped thesaurus. Repeatable. "
+    "The store keeps them: later builds use them again unless given others or --no-extra-thesaurus.",
 )
+@click.option("--no-extra-thesaurus", is_flag=True,
+              help="Drop the extra thesaurus files an earlier build kept in the store.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None,
     help="Processes that extract facts in parallel (default: one per CPU; used from 32 changed files on).",
 )
+@click.option("--sync", "sync", is_flag=True,
+              help="Also remove the documents once built from these folders whose files are gone.")
+@click.option("--skip-unreadable", is_flag=True,
+              help="Build the files that can be read and list the others, instead of building nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary line (and errors).")
 @click.option("--profile", is_flag=True, help="Also print the seconds each phase and extraction step took.")
+@wait_options
 @friendly_errors
-def build(paths, store_path, thesaurus_files, workers, profile):
-    """Extract the facts of .txt and .html files (or folders of them) into the store.
+def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync, skip_unreadable, quiet, profile,
+          no_wait):
+    """Extract the facts of .txt, .md, .html, .docx and .pdf files (or folders of them) into the store.
 
-    Text may be UTF-8, GBK/GB18030, Big5 or UTF-16; from an HTML page govkg reads the article.
+    Text may be UTF-8, GBK/GB18030, Big5 or UTF-16; from an HTML page govkg reads the article, from
+    a PDF its text layer. A document is named by its path inside the folder given (2021/a.txt).
 
-    Building again with the same files changes nothing; a changed file replaces its own facts. If
-    anything fails, the store is left as it was."""
+    Building again changes only what changed: new and changed files are extracted, unchanged
+    ones are not. Every file is checked first; one that cannot be read stops the build before
+    anything is extracted, listed with all the others. Another build of the same store is waited
+    for. If anything fails or the build is stopped, the store is left as it was."""
     from govkg.graph.build import build as build_store
 
-    report = build_store(paths, store_path, tuple(str(f) for f in thesaurus_files), workers)
+    if no_extra_thesaurus and thesaurus_files:
+        raise click.UsageError("give --thesaurus files or --no-extra-thesaurus, not both")
+    extra = () if no_extra_thesaurus else (tuple(str(f) for f in thesaurus_files) or None)
+    with _build_progress(quiet) as progress:
+        report = build_store(
+            paths, store_path, extra, workers, sync=[p for p in paths if Path(p).is_dir()] if sync else (),
+            skip_unreadable=skip_unreadable, wait=not no_wait, on_wait=_say_waiting, progress=progress,
+        )
+    for path, why in report.skipped:
+        click.echo(f"skipped {path}: {why}", err=True)
+    if report.thesaurus_kept:
+        click.echo(f"using the extra thesaurus kept in the store: {', '.join(report.thesaurus_kept)} "
+                   "(--no-extra-thesaurus drops it)", err=True)
     click.echo(
-        f"{store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
-        f"{len(report.unchanged)} unchanged documents; {report.triples} triples in the store"
+        f"{store_path}: {len(report.added)} added, {len(report.replaced)} changed, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, {len(report.skipped)} skipped documents; "
+        f"{report.triples} quads in the store; {report.seconds:.1f} s"
     )
     if profile:
         from govkg.queries.formatting import Table
 
         rows = [[phase, round(seconds, 3)] for phase, seconds in report.timings.items()]
         echo_tables([Table("profile", ["phase", "seconds"], rows)], "table")
+
+
+@contextlib.contextmanager
+def _build_progress(quiet: bool):
+    """On a terminal, progress bars (tqdm) of files read and extracted; else nothing."""
+    import sys
+
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+    labels = {"read": "read", "extracted": "extracted", "loaded": "loaded"}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=labels[stage], unit="file", leave=False,
+                                     position=len(bars), dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True)
+@store_option
+@wait_options
+@friendly_errors
+def remove(documents, store_path, no_wait):
+    """Take documents' facts out of the store, by their names in the doc column (2021/a.txt)."""
+    from govkg.graph.build import remove_documents
+
+    removed = remove_documents(store_path, documents, wait=not no_wait, on_wait=_say_waiting)
+    click.echo(f"{store_path}: {len(removed)} documents removed")
+
+
+@main.command()
+@store_option
+@friendly_errors
+def status(store_path):
+    """What a store holds and how it was built: documents, quads, thesaurus, version, last build, size."""
+    from govkg.graph.build import store_status
+
+    info = store_status(store_path)
+    extra = ", ".join(info.extra_thesaurus) if info.extra_thesaurus else "none"
+    click.echo("\n".join([
+        f"store:          {store_path}",
+        f"documents:      {info.documents}",
+        f"quads:          {info.quads}",
+        f"thesaurus:      shipped with govkg {info.govkg_version or '?'} (fingerprint {info.thesaurus}); extra files: {extra}",
+        f"last build:     {info.last_build or 'unknown'}",
+        f"size on disk:   {info.bytes_on_disk / 1e6:.1f} MB",
+    ]))
 
 
 @main.command()
@@ -252,13 +374,14 @@ def analyze(store_path, level, top, fmt):
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]),
               help="RDF format (default: from the file's extension).")
+@wait_options
 @friendly_errors
-def import_(file, store_path, fmt):
+def import_(file, store_path, fmt, no_wait):
     """Load an RDF file (for example one made by govkg export) into the store."""
     from govkg.graph.io import import_file
     from govkg.graph.store import open_store
 
-    count = import_file(open_store(store_path), file, fmt)
+    count = import_file(open_store(store_path), file, fmt, wait=not no_wait, on_wait=_say_waiting)
     click.echo(f"{store_path}: {count} quads in the store after importing {file}")
 
 

@@ -34,11 +34,11 @@ def test_build_twice_changes_nothing(runner, tmp_path):
     store = tmp_path / "store"
     first = runner.invoke(main, ["build", str(EXAMPLES), "--store", str(store)])
     assert first.exit_code == 0, first.output
-    assert "3 added, 0 replaced, 0 unchanged documents" in first.output
+    assert "3 added, 0 changed, 0 unchanged, 0 removed, 0 skipped documents" in first.output
     before = store_snapshot(store)
     second = runner.invoke(main, ["build", str(EXAMPLES), "--store", str(store)])
     assert second.exit_code == 0
-    assert "0 added, 0 replaced, 3 unchanged documents" in second.output
+    assert "0 added, 0 changed, 3 unchanged, 0 removed, 0 skipped documents" in second.output
     assert store_snapshot(store) == before
 
 
@@ -50,7 +50,7 @@ def test_changed_file_replaces_its_own_facts(runner, tmp_path):
     target = corpus / "zhuxi-newspaper-columns.txt"
     target.write_text(target.read_text(encoding="utf-8").replace("“1+3+N”", "“红色物业”"), encoding="utf-8")
     result = runner.invoke(main, ["build", str(corpus), "--store", str(store)])
-    assert "0 added, 1 replaced, 2 unchanged documents" in result.output
+    assert "0 added, 1 changed, 2 unchanged, 0 removed, 0 skipped documents" in result.output
     trace = runner.invoke(main, ["trace", "1+3+N", "--store", str(store), "--format", "json"])
     places = {row["place"] for row in json.loads(trace.output)}
     assert "竹溪区" not in places and "桐溪区" in places
@@ -60,12 +60,12 @@ def test_changed_file_replaces_its_own_facts(runner, tmp_path):
     "make_input, message",
     [
         (lambda d: d / "missing", "{d}/missing: no such file or folder"),
-        (lambda d: (d / "empty").mkdir() or d / "empty", "{d}/empty: folder holds no .txt or .html files to read"),
+        (lambda d: (d / "empty").mkdir() or d / "empty", "{d}/empty: folder holds no .txt, .md, .html, .docx or .pdf files to read"),
         (
             lambda d: (d / "mixed.txt").write_bytes("重庆市巴南区".encode() + b"\xff\xfe" + "推行网格治理。".encode("gbk"))
             and d / "mixed.txt",
-            "{d}/mixed.txt: not text in UTF-8, GBK/GB18030 or Big5 (byte 18 is 0xff); "
-            "convert it to UTF-8 first, e.g. iconv -f GBK -t UTF-8",
+            "{d}/mixed.txt: line 1 is not text in UTF-8, GBK/GB18030 or Big5; "
+            "convert the file to UTF-8 first, e.g. iconv -f GBK -t UTF-8",
         ),
         (
             lambda d: (d / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") and d / "photo.txt",
@@ -90,7 +90,11 @@ def test_bad_input_leaves_the_store_as_it_was(runner, tmp_path, example_store, m
     bad = make_input(tmp_path)
     result = runner.invoke(main, ["build", str(EXAMPLES), str(bad), "--store", str(store)])
     assert result.exit_code == 1
-    assert result.output == f"Error: {message.format(d=tmp_path)}\n"
+    message = message.format(d=tmp_path)
+    if bad.is_file():  # a file that cannot be read is listed with every other one, before any work
+        message = ("1 of 4 files cannot be read; nothing was built (--skip-unreadable builds the others):\n  "
+                   + message.replace(f"{bad}: ", f"{bad}: ", 1))
+    assert result.output == f"Error: {message}\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert store_snapshot(store) == before
 

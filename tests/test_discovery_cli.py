@@ -45,7 +45,7 @@ def test_candidates_become_curated_with_a_user_thesaurus(corpus, tmp_path):
     thesaurus.write_text(USER_THESAURUS, encoding="utf-8")
     result = runner.invoke(main, ["build", str(corpus), "--store", str(store), "--thesaurus", str(thesaurus)])
     # A new thesaurus changes what is extracted, so every document is extracted again.
-    assert "0 added, 4 replaced, 0 unchanged documents" in result.output
+    assert "0 added, 4 changed, 0 unchanged, 0 removed, 0 skipped documents" in result.output
     listed = json.loads(runner.invoke(main, ["candidates", "--store", str(store), "--format", "json"]).output)
     assert listed == []
     trace = runner.invoke(main, ["trace", "一核多元", "--store", str(store), "--format", "json"])

@@ -105,7 +105,7 @@ def test_build_profile_prints_seconds_per_step(tmp_path):
     result = CliRunner().invoke(main, ["build", str(corpus), "--store", str(tmp_path / "s"), "--profile"])
     assert result.exit_code == 0, result.output
     phases = [line.split()[0] for line in result.output.splitlines()[3:-1]]
-    assert phases == ["read"] + [f"extract:{name}" for name in default_extractor().step_names] + ["rdf", "write"]
+    assert phases == ["read", "prepare"] + [f"extract:{name}" for name in default_extractor().step_names] + ["rdf", "write"]
     for line in result.output.splitlines()[3:-1]:
         float(line.split()[1])
 

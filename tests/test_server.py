@@ -78,7 +78,7 @@ def test_push_then_push_again_never_doubles(oxigraph_server, example_store):
     first = runner.invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
     assert first.exit_code == 0, first.output
     graphs, triples = map(int, re.fullmatch(rf"{re.escape(endpoint)}: (\d+) graphs, (\d+) triples pushed\n", first.output).groups())
-    assert graphs == 5  # three documents, the places and the vocabulary, each in its own named graph
+    assert graphs == 6  # three documents, the places, the vocabulary and the store's own, each a named graph
     count = int(sparql(port, COUNT_IN_GRAPHS)[0]["n"])
     assert count == triples
     second = runner.invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
@@ -159,6 +159,6 @@ def test_push_with_a_login_answers_the_servers_challenge(example_store):
             env={"GOVKG_PASSWORD": "s3cret"},
         )
         assert result.exit_code == 0, result.output
-        assert len(received) == 5 and all(path.startswith("/ds/data?graph=https%3A%2F%2Fw3id.org") for path, _ in received)
+        assert len(received) == 6 and all(path.startswith("/ds/data?graph=https%3A%2F%2Fw3id.org") for path, _ in received)
     finally:
         server.shutdown()

@@ -3,12 +3,13 @@
 from govkg.extract.model import DocumentFacts, SourceDocument
 from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file
 from govkg.extract.quantities import base_amount
-from govkg.extract.read import find_sources, read_source
+from govkg.extract.read import SourceFile, find_sources, read_source
 
 __all__ = [
     "DocumentFacts",
     "Extractor",
     "SourceDocument",
+    "SourceFile",
     "Step",
     "base_amount",
     "extract_document",

@@ -11,8 +11,11 @@ holds only what it uses (the places step the tagger, the mechanisms step the mat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -211,10 +214,20 @@ class Extractor:
         yield from _pipe_in_processes(self, iter(sources), workers)
 
 
-def _extract_in_worker(thesaurus: Thesaurus, tasks, results) -> None:
-    """A worker process: one extractor, documents from `tasks` until None, facts to `results`."""
+def _extract_in_worker(thesaurus: Thesaurus, tasks, results, parent: int) -> None:
+    """A worker process: one extractor, documents from `tasks` until None, facts to `results`;
+    it ends by itself when the process that started it is gone (killed with SIGKILL, say)."""
     extractor = Extractor(thesaurus)
-    for index, source in iter(tasks.get, None):
+    while True:
+        try:
+            task = tasks.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if task is None:
+            return
+        index, source = task
         before = dict(extractor.timings)
         try:
             facts = extractor(source)
@@ -225,6 +238,26 @@ def _extract_in_worker(thesaurus: Thesaurus, tasks, results) -> None:
         results.put((index, facts, spent, None))
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM held back while the block runs, then acted on as they would have been:
+    a worker stopped half-way through reading what it was sent at start prints a traceback.
+    (Blocking the signals would not do: another thread of the process may take them.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, frame: held.append(number))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in held[:1]:
+            signal.raise_signal(sig)
+
+
 def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], workers: int):
     import multiprocessing
 
@@ -232,16 +265,17 @@ def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], 
     context = multiprocessing.get_context("spawn")
     tasks, results = context.Queue(), context.Queue()
     processes = [
-        context.Process(target=_extract_in_worker, args=(extractor.thesaurus, tasks, results), daemon=True)
+        context.Process(target=_extract_in_worker, args=(extractor.thesaurus, tasks, results, os.getpid()), daemon=True)
         for _ in range(workers)
     ]
-    for process in processes:
-        process.start()
     window = workers * 4
     ready: dict[int, DocumentFacts] = {}
     sent = done = 0
     exhausted = False
     try:
+        with _signals_held():
+            for process in processes:
+                process.start()
         while True:
             while not exhausted and sent - done < window:
                 source = next(sources, None)
@@ -271,12 +305,20 @@ def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], 
             yield ready.pop(done)
             done += 1
     finally:
-        for _ in processes:
-            tasks.put(None)
+        # Told to stop when all is done; stopped at once when the caller gave up (an error,
+        # Ctrl-C, SIGTERM): no worker outlives the pipe.
+        finished = exhausted and done == sent
+        if finished:
+            for _ in processes:
+                tasks.put(None)
         for process in processes:
-            process.join(timeout=5)
+            if process.pid is None:
+                continue  # never started
+            if finished:
+                process.join(timeout=5)
             if process.is_alive():
-                process.terminate()
+                # SIGKILL: a worker still starting up would print a traceback on SIGTERM.
+                process.kill()
                 process.join()
 
 

@@ -1,4 +1,5 @@
-"""Finding and reading source files: plain text in any common Chinese encoding, and HTML pages.
+"""Finding and reading source files: plain text in any common Chinese encoding, HTML pages, Word
+files (.docx, python-docx) and PDFs with a text layer (pdfplumber).
 
 Text files may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or a
 legacy Chinese encoding (GBK/GB2312/GB18030, Big5), which charset-normalizer tells apart. From an
@@ -13,14 +14,27 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from govkg.errors import InputError
 from govkg.extract.model import SourceDocument
 
-TEXT_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
-SOURCE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
+SOURCE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to build from: its path, its name as a document (its path relative to the folder
+    given, 2021/a.txt, or its file name when given alone) and that folder (None for a file)."""
+
+    path: Path
+    name: str
+    folder: Path | None = None
 
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its mark starts with UTF-16's
@@ -37,11 +51,13 @@ _NAMES = {"utf_8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": 
           "gb18030": "GB18030", "big5": "Big5"}
 
 
-def find_sources(paths: Iterable[str | Path]) -> list[Path]:
-    """The source files named by `paths` (files, or folders searched recursively), sorted.
+def find_sources(paths: Iterable[str | Path]) -> list[SourceFile]:
+    """The source files named by `paths` (files, or folders searched recursively), sorted, each
+    with its document name: its path relative to the folder given, or its file name.
 
-    Raises InputError for a path that does not exist, or when nothing to read is found."""
-    found: list[Path] = []
+    Raises InputError for a path that does not exist, when nothing to read is found, or when two
+    inputs would be the same document."""
+    found: list[SourceFile] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -49,25 +65,31 @@ def find_sources(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             files = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not files:
-                raise InputError(f"{path}: folder holds no .txt or .html files to read")
-            found.extend(files)
+                raise InputError(f"{path}: folder holds no .txt, .md, .html, .docx or .pdf files to read")
+            folder = path.resolve()
+            found.extend(SourceFile(p, p.relative_to(path).as_posix(), folder) for p in files)
         else:
-            found.append(path)
+            found.append(SourceFile(path, path.name))
     if not found:
         raise InputError("no input files given")
-    seen: dict[str, Path] = {}
-    for path in found:
-        other = seen.setdefault(path.name, path)
-        if other != path and other.resolve() != path.resolve():
-            # Documents are known by file name (the `doc` column of every query).
-            raise InputError(f"{path}: another input file has the same name ({other})")
-    return list(dict.fromkeys(found))
+    seen: dict[str, SourceFile] = {}
+    unique = []
+    for source in found:
+        other = seen.setdefault(source.name, source)
+        if other is source:
+            unique.append(source)
+        elif other.path.resolve() != source.path.resolve():
+            # Documents are known by their name (the `doc` column of every query).
+            raise InputError(f"{source.path}: another input is the same document '{source.name}' ({other.path})")
+    return unique
 
 
-def read_source(path: str | Path) -> SourceDocument:
-    """Read a text file or an HTML page as a SourceDocument (its text, encoding and media type)."""
+def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
+    """Read a text file, an HTML page, a Word file or a PDF as a SourceDocument (its text,
+    encoding and media type), named `name` (default: the file name)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -75,7 +97,12 @@ def read_source(path: str | Path) -> SourceDocument:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise InputError(f"{path}: file is empty")
-    if path.suffix.lower() in HTML_SUFFIXES or _HTML_START.match(data[:1024]):
+    suffix = path.suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        text, encoding, media_type = docx_text(path, data), "UTF-8", DOCX_MEDIA_TYPE
+    elif suffix in PDF_SUFFIXES:
+        text, encoding, media_type = pdf_text(path, data), "UTF-8", "application/pdf"
+    elif suffix in HTML_SUFFIXES or _HTML_START.match(data[:1024]):
         text, encoding = html_article(path, data)
         media_type = "text/html"
     else:
@@ -85,7 +112,66 @@ def read_source(path: str | Path) -> SourceDocument:
         raise InputError(f"{path}: looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{path}: file is empty")
-    return SourceDocument(path.name, text, hashlib.sha256(data).hexdigest(), encoding, media_type)
+    return SourceDocument(name or path.name, text, hashlib.sha256(data).hexdigest(), encoding, media_type)
+
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_text(path: Path, data: bytes) -> str:
+    """The paragraphs of a Word file (python-docx), one per line, tables' cells after them."""
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, Exception) as exc:  # python-docx raises many exception types
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: not a readable .docx file ({first})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(lines) + "\n"
+
+
+def _unified_ideographs(text: str) -> str:
+    """Kangxi radicals and CJK compatibility ideographs that PDF fonts map characters to (⾏ for
+    行) as the unified ideographs texts are matched in; one character for one, so offsets hold."""
+    import unicodedata
+
+    def unified(ch: str) -> str:
+        if "\u2f00" <= ch <= "\u2fdf" or "\u2e80" <= ch <= "\u2eff" or "\uf900" <= ch <= "\ufaff":
+            mapped = unicodedata.normalize("NFKC", ch)
+            return mapped if len(mapped) == 1 else ch
+        return ch
+
+    return "".join(unified(ch) for ch in text)
+
+
+def pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of a PDF (pdfplumber), page after page; a scanned PDF (images only) is
+    refused in one line, since govkg does no OCR."""
+    import io
+    import logging
+
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    # pdfminer logs a warning per glyph of fonts without metrics (as Chromium writes them).
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many exception types
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: not a readable PDF ({first})") from exc
+    text = _unified_ideographs("\n\n".join(page.strip() for page in pages if page.strip()))
+    if not text:
+        raise InputError(f"{path}: this PDF has no text layer (a scan?); govkg reads text, not images")
+    return text + "\n"
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
@@ -102,10 +188,42 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as utf8_error:
         if b"\x00" in data:
             raise InputError(f"{path}: looks like a binary file, not text") from None
+        # Lines in UTF-8 among lines in GB18030 (a GBK file with a UTF-8 line appended): each
+        # line in its own encoding, before detection reads the UTF-8 lines as GB18030 mojibake.
+        mixed = _decode_by_line(path, data)
+        if mixed is not None:
+            return mixed
         encoding = detect_encoding(data)
         if encoding is None:
             raise _undecodable(path, data, "utf-8", utf8_error) from None
-        return data.decode(encoding), _NAMES.get(encoding, encoding.upper())
+        try:
+            return data.decode(encoding), _NAMES.get(encoding, encoding.upper())
+        except UnicodeDecodeError as exc:
+            raise _undecodable(path, data, encoding, exc) from None
+
+
+def _decode_by_line(path: Path, data: bytes) -> tuple[str, str] | None:
+    """A text whose lines are in different encodings (a GBK file with a UTF-8 line appended):
+    each line read in the first of UTF-8, GB18030 and Big5 that reads it; InputError naming the
+    first line none reads; None when the lines are not in two encodings."""
+    lines, used = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        for codec in ("utf_8", "gb18030", "big5"):
+            try:
+                lines.append(line.decode(codec))
+            except UnicodeDecodeError:
+                continue
+            if line.strip() and _NAMES[codec] not in used and not line.isascii():
+                used.append(_NAMES[codec])
+            break
+        else:
+            raise InputError(
+                f"{path}: line {number} is not text in UTF-8, GBK/GB18030 or Big5; "
+                "convert the file to UTF-8 first, e.g. iconv -f GBK -t UTF-8"
+            ) from None
+    if len(used) < 2:
+        return None
+    return "\n".join(lines), "mixed (" + ", ".join(used) + ")"
 
 
 def detect_encoding(data: bytes) -> str | None:

@@ -1,28 +1,49 @@
-"""Building a store from source files: read everything, extract, then write in one step."""
+"""Building a store from source files, at corpus scale: every file is checked first, then the
+changed ones are extracted (in worker processes), turned into RDF and bulk-loaded in batches, so
+memory stays flat whatever the corpus size; the store is replaced only when the build is
+complete (see GraphStore.transaction), so a build stopped in any way leaves the previous one.
+
+Also here: removing documents, and what a store says about itself (`store_status`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from govkg.extract import Extractor, find_sources, read_source
+from govkg.errors import InputError, StoreError
+from govkg.extract import Extractor, SourceFile, find_sources, read_source
 from govkg.graph.derive import derive_graphs, replace_graph
-from govkg.graph.rdf import document_graph_iri, document_triples, place_resolver
+from govkg.graph.rdf import (
+    document_graph_iri,
+    document_iri,
+    document_triples,
+    place_iri,
+    place_resolver,
+)
 from govkg.graph.store import open_store
 from govkg.graph.terms import triples_of
-from govkg.ontology import GK, VOCABULARY_GRAPH, load_vocabulary
+from govkg.ontology import GK, ID, VOCABULARY_GRAPH, XSD, load_vocabulary_of, read_thesaurus_files
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select
-from govkg.queries.lookup import place_paths
 
 # Below this many changed documents, starting worker processes (each loads jieba) costs more than
 # it saves.
 PARALLEL_FROM = 32
+# Quads bulk-loaded at once: each load writes files of its own, and many small ones slow reads.
+BATCH_QUADS = 400_000
+# What the store says about itself: last build, govkg version, extra thesaurus files, folders.
+STORE_GRAPH = ID + "graph/store"
+STORE_NODE = ID + "store"
+
+Progress = Callable[[str, int, int], None]  # (stage: "read" | "extracted" | "loaded", done, total)
 
 
 @dataclass
@@ -30,89 +51,304 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with skip_unreadable
+    thesaurus_kept: list[str] = field(default_factory=list)  # extra files used again from the store
     triples: int = 0
+    seconds: float = 0.0
     # Seconds per phase: read, each extraction step (extract:NAME), rdf, write.
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A source file read once to check it: its name, folder and content hash (its text is read
+    again when it is extracted, so that a corpus never sits in memory)."""
+
+    source: SourceFile
+    sha256: str
+
+
+def check_sources(paths: Iterable[str | Path], skip_unreadable: bool = False,
+                  progress: Progress | None = None) -> tuple[list[Checked], list[tuple[str, str]]]:
+    """Every source file under `paths`, read once. Files that cannot be read are all listed in
+    one InputError, before anything is extracted; with `skip_unreadable` they are returned as
+    (file, reason) beside the others."""
+    sources = find_sources(paths)
+    checked, unreadable = [], []
+    for done, source in enumerate(sources, start=1):
+        try:
+            checked.append(Checked(source, read_source(source.path, source.name).sha256))
+        except InputError as exc:
+            unreadable.append((str(source.path), str(exc).removeprefix(f"{source.path}: ")))
+        if progress:
+            progress("read", done, len(sources))
+    if unreadable and not skip_unreadable:
+        lines = "\n".join(f"  {path}: {why}" for path, why in unreadable)
+        raise InputError(
+            f"{len(unreadable)} of {len(sources)} files cannot be read; nothing was built "
+            f"(--skip-unreadable builds the others):\n{lines}"
+        )
+    return checked, unreadable
+
+
 def build(
-    paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] = (),
-    workers: int | None = None,
+    paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] | None = None,
+    workers: int | None = None, *, sync: Iterable[str | Path] = (), skip_unreadable: bool = False,
+    wait: bool = True, on_wait: Callable[[str], None] | None = None, progress: Progress | None = None,
 ) -> BuildReport:
     """Extract the facts of every source file under `paths` into the store at `store_path`,
     with `workers` processes for the extraction (default: one per CPU).
 
-    The thesaurus files are read once: the facts are extracted with, and the vocabulary graph is
-    stored from, that one reading. All files are read and checked before the store is touched,
-    and the store is replaced only when the new one is complete, so a failure leaves the
-    previous store as it was."""
+    `thesaurus_files`: extra Turtle thesauri; None uses again those kept in the store by an
+    earlier build, () drops them. The thesaurus is read once: the facts are extracted with, and
+    the vocabulary graph is stored from, that one reading. Documents are known by their path
+    relative to the folder given; unchanged ones are not extracted again; with `sync`, the
+    documents once built from those folders whose files are gone are removed. Writers take turns
+    (`wait`, `on_wait`: see GraphStore.transaction)."""
+    started = time.perf_counter()
     report = BuildReport()
-    started = time.perf_counter()
-    sources = [read_source(path) for path in find_sources(paths)]
-    vocabulary = load_vocabulary(thesaurus_files)
-    store = open_store(store_path)
+    checked, report.skipped = check_sources(paths, skip_unreadable, progress)
     report.timings["read"] = time.perf_counter() - started
-    # Another thesaurus or another govkg version extracts other facts: then every file is redone.
-    stored = stored_documents(store) if stored_fingerprint(store) == vocabulary.fingerprint else {}
-    changed, unchanged = [], []
-    for source in sources:
-        (changed if stored.get(source.name) != source.sha256 else unchanged).append(source)
-    report.unchanged = [source.name for source in unchanged]
-    facts = []
-    gazetteer = Gazetteer.load()
-    if changed:
-        extractor = Extractor(vocabulary.thesaurus, gazetteer)
-        workers = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
-        facts = list(extractor.pipe(changed, workers if len(changed) >= PARALLEL_FROM else 1))
-        report.timings.update({f"extract:{name}": seconds for name, seconds in extractor.timings.items()})
-    started = time.perf_counter()
-    resolve = place_resolver(place_paths(store) | {p.path for f in facts for p in f.places},
-                             official=lambda name: bool(gazetteer.named(name)))
-    documents = [(f.source.name, document_triples(f, resolve)) for f in facts]
-    report.timings["rdf"] = time.perf_counter() - started
-    started = time.perf_counter()
-    vocabulary_triples = [*triples_of(vocabulary.graph), ox.Triple(
-        ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint)
-    )]
-    with store.transaction() as draft:
-        _write(draft.store, vocabulary_triples, documents, report, gazetteer)
-    report.timings["write"] = time.perf_counter() - started
+    store = open_store(store_path)
+    with store.transaction(wait=wait, on_wait=on_wait) as draft:
+        _build_into(draft.store, checked, thesaurus_files, workers, sync, report, progress)
+        report.triples = len(draft.store)
+    report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(store: ox.Store, vocabulary_triples: list[ox.Triple], documents, report: BuildReport,
-           gazetteer: Gazetteer) -> None:
-    """Replace the vocabulary graph and the named graph of each changed document, then the
-    derived graphs. A function of its own so that no reference to `store` outlives the
-    transaction's block."""
-    replace_graph(store, VOCABULARY_GRAPH, vocabulary_triples)
-    written = []
-    for name, triples in documents:
+def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, workers, sync, report: BuildReport,
+                progress: Progress | None) -> None:
+    started = time.perf_counter()
+    kept = kept_thesaurus(store)
+    if thesaurus_files is None:
+        extra = [(name, data) for name, data in kept]
+        report.thesaurus_kept = [name for name, _ in kept]
+    else:
+        extra = read_thesaurus_files(tuple(str(f) for f in thesaurus_files))
+    vocabulary = load_vocabulary_of(extra)
+    # Another thesaurus or another govkg version extracts other facts: then every file is redone.
+    stored = stored_documents(store) if stored_fingerprint(store) == vocabulary.fingerprint else {}
+    known = stored_documents(store)
+    changed = [c for c in checked if stored.get(c.source.name) != c.sha256]
+    report.unchanged = [c.source.name for c in checked if stored.get(c.source.name) == c.sha256]
+    gone = _gone(store, checked, sync)
+    for name in gone:
+        _remove_document(store, name)
+    report.removed = gone
+    gazetteer = Gazetteer.load()
+    report.timings["prepare"] = time.perf_counter() - started
+    replace_graph(store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
+        ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
+    new_paths: dict[str, set[tuple[str, ...]]] = {}
+    if changed:
+        extractor = Extractor(vocabulary.thesaurus, gazetteer)
+        count = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
+        sources = (read_source(c.source.path, c.source.name) for c in changed)
+        # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
+        pipe = contextlib.closing(extractor.pipe(sources, count if len(changed) >= PARALLEL_FROM else 1))
+        with pipe as extracted:
+            _load(store, extracted, known, changed, report, new_paths, progress)
+        report.timings.update({f"extract:{name}": seconds for name, seconds in extractor.timings.items()})
+        report.timings["rdf"] = report.timings.pop("rdf", 0.0)  # after the extraction steps
+    started = time.perf_counter()
+    _join_places(store, new_paths, gazetteer)
+    # A build that changes nothing leaves the store as it was, its time of last build included.
+    if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(store):
+        _write_store_graph(store, extra, checked)
+    derive_graphs(store, gazetteer)
+    report.timings["write"] = time.perf_counter() - started
+
+
+def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress) -> None:
+    """Turn each document's facts into RDF as they come and bulk-load them in batches."""
+    batch: list[ox.Quad] = []
+    rdf_seconds = 0.0
+    for done, facts in enumerate(extracted, start=1):
+        name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
-        if store.contains_named_graph(node):
+        if name in known:
             store.remove_graph(node)
             report.replaced.append(name)
         else:
             report.added.append(name)
-        written.append((node, triples))
-    # The bulk loader writes sorted files directly, skipping the write-ahead log: safe here
-    # because the copy only replaces the store once it is complete. One call for all documents:
-    # each call writes files of its own, and hundreds of small files slow every read after.
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for node, triples in written for t in triples)
-    derive_graphs(store, gazetteer)
-    report.triples = len(store)
+        tick = time.perf_counter()
+        batch.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in document_triples(facts))
+        new_paths[name] = {p.path for p in facts.places}
+        rdf_seconds += time.perf_counter() - tick
+        if progress:
+            progress("extracted", done, len(changed))
+        if len(batch) >= BATCH_QUADS:
+            store.bulk_extend(batch)
+            batch = []
+            if progress:
+                progress("loaded", done, len(changed))
+    store.bulk_extend(batch)
+    if progress:
+        progress("loaded", len(changed), len(changed))
+    report.timings["rdf"] = rdf_seconds
+
+
+def _join_places(store: ox.Store, new_paths: dict[str, set[tuple[str, ...]]], gazetteer: Gazetteer) -> None:
+    """Give a place a new document names without its parents the parents another document
+    gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
+    rdf.place_resolver. Names of official units are never joined (extraction resolved them)."""
+    if not new_paths:
+        return
+    known = {path for paths in new_paths.values() for path in paths} | _stored_place_paths(store)
+    resolve = place_resolver(known, official=lambda name: bool(gazetteer.named(name)))
+    for name, paths in new_paths.items():
+        graph = ox.NamedNode(document_graph_iri(name))
+        for path in paths:
+            full = resolve(path)
+            if full == path:
+                continue
+            old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
+            for quad in list(store.quads_for_pattern(None, None, old, graph)):
+                store.remove(quad)
+                store.add(ox.Quad(quad.subject, quad.predicate, new, graph))
+
+
+def _stored_place_paths(store: ox.Store) -> set[tuple[str, ...]]:
+    from govkg.queries.lookup import _path_of, place_table
+
+    table = place_table(store)
+    return {_path_of(table, iri) for iri in table}
+
+
+def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -> list[str]:
+    """The documents once built from the `sync` folders whose files are no longer there."""
+    folders = {str(Path(f).resolve()) for f in sync}
+    if not folders:
+        return []
+    present = {c.source.name for c in checked}
+    return sorted(name for name, folder in document_folders(store).items()
+                  if folder in folders and name not in present)
+
+
+def _remove_document(store: ox.Store, name: str) -> None:
+    store.remove_graph(ox.NamedNode(document_graph_iri(name)))
+    doc = ox.NamedNode(document_iri(name))
+    for quad in list(store.quads_for_pattern(doc, None, None, ox.NamedNode(STORE_GRAPH))):
+        store.remove(quad)
+
+
+def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool = True,
+                     on_wait: Callable[[str], None] | None = None) -> list[str]:
+    """Take documents' facts out of the store (by the names of the `doc` column); the places and
+    candidates graphs are derived again. An unknown name is refused, with nothing removed."""
+    names = list(dict.fromkeys(names))
+    store = open_store(store_path)
+    if not store.exists():
+        raise StoreError(f"{store_path}: no store here")
+    with store.transaction(wait=wait, on_wait=on_wait) as draft:
+        known = stored_documents(draft.store)
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise StoreError(f"{store_path}: no document called {', '.join(unknown)} in this store "
+                             "(govkg query documents lists them)")
+        for name in names:
+            _remove_document(draft.store, name)
+        derive_graphs(draft.store, Gazetteer.load())
+    return names
+
+
+def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked: list[Checked]) -> None:
+    gk = GK
+    node = ox.NamedNode(STORE_NODE)
+    from govkg import __version__
+
+    folders = document_folders(store)
+    folders.update({c.source.name: str(c.source.folder) for c in checked if c.source.folder})
+    for c in checked:
+        if not c.source.folder:
+            folders.pop(c.source.name, None)
+    triples = [
+        ox.Triple(node, ox.NamedNode(gk + "lastBuild"), ox.Literal(
+            datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(node, ox.NamedNode(gk + "govkgVersion"), ox.Literal(__version__)),
+    ]
+    for index, (name, data) in enumerate(extra):
+        file_node = ox.NamedNode(f"{ID}thesaurus/{index}")
+        triples += [
+            ox.Triple(node, ox.NamedNode(gk + "extraThesaurus"), file_node),
+            ox.Triple(file_node, ox.NamedNode(gk + "fileName"), ox.Literal(name)),
+            ox.Triple(file_node, ox.NamedNode(gk + "order"), ox.Literal(str(index), datatype=ox.NamedNode(XSD + "integer"))),
+            ox.Triple(file_node, ox.NamedNode(gk + "turtle"), ox.Literal(data.decode("utf-8", errors="replace"))),
+        ]
+    known = set(stored_documents(store))
+    for name, folder in sorted(folders.items()):
+        if name in known:
+            triples.append(ox.Triple(ox.NamedNode(document_iri(name)), ox.NamedNode(gk + "sourceFolder"), ox.Literal(folder)))
+    replace_graph(store, STORE_GRAPH, triples)
+
+
+def _has_store_graph(store: ox.Store) -> bool:
+    return store.contains_named_graph(ox.NamedNode(STORE_GRAPH))
+
+
+def kept_thesaurus(store) -> list[tuple[str, bytes]]:
+    """The extra thesaurus files an earlier build kept in the store: (path, content)."""
+    if not _exists(store):
+        return []
+    rows = select(store, "store-thesaurus")
+    return [(row["name"], row["turtle"].encode("utf-8")) for row in sorted(rows, key=lambda r: r["order"])]
+
+
+def document_folders(store) -> dict[str, str]:
+    """The folder each document was built from (absolute), by document name."""
+    if not _exists(store):
+        return {}
+    return {row["name"]: row["folder"] for row in select(store, "document-folders")}
+
+
+def _exists(store) -> bool:
+    return isinstance(store, ox.Store) or store.exists()
 
 
 def stored_documents(store) -> dict[str, str]:
-    """The content hash of every document in the store, by file name."""
-    if not store.exists():
+    """The content hash of every document in the store, by document name."""
+    if not _exists(store):
         return {}
     return {row["name"]: row["hash"] for row in select(store, "document-hashes")}
 
 
 def stored_fingerprint(store) -> str | None:
     """The fingerprint of the vocabulary that built the store (see ontology.load_vocabulary)."""
-    if not store.exists():
+    if not _exists(store):
         return None
     rows = select(store, "vocabulary-fingerprint")
     return rows[0]["hash"] if rows else None
+
+
+@dataclass
+class StoreStatus:
+    documents: int
+    quads: int
+    govkg_version: str | None
+    last_build: str | None
+    thesaurus: str  # the shipped thesaurus's fingerprint
+    extra_thesaurus: list[str]
+    bytes_on_disk: int
+
+
+def store_status(store_path: str | Path) -> StoreStatus:
+    """What a store holds and how it was built."""
+    store = open_store(store_path)
+    if not store.exists():
+        raise StoreError(f"{store_path}: no store here; build one first with: govkg build PATH --store {store_path}")
+    info = select(store, "store-info")
+    row = info[0] if info else {}
+    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file()) if Path(store_path).is_dir() else 0
+    with store.reading() as oxigraph:
+        quads = len(oxigraph)
+    return StoreStatus(
+        documents=len(stored_documents(store)),
+        quads=quads,
+        govkg_version=row.get("version"),
+        last_build=str(row["built"]) if row.get("built") else None,
+        thesaurus=(stored_fingerprint(store) or "")[:12],
+        extra_thesaurus=[name for name, _ in kept_thesaurus(store)],
+        bytes_on_disk=size,
+    )

@@ -10,9 +10,9 @@ RDF_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld":
 NETWORK_FORMATS = ("graphml", "gexf")
 
 
-def import_file(store, path: str | Path, fmt: str | None = None) -> int:
+def import_file(store, path: str | Path, fmt: str | None = None, *, wait: bool = True, on_wait=None) -> int:
     """Load an RDF file into the store, atomically; the format from the extension unless given.
-    Returns the number of quads in the store after."""
+    Returns the number of quads in the store after. Writers take turns (see GraphStore.transaction)."""
     path = Path(path)
     fmt = fmt or RDF_EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
@@ -20,7 +20,7 @@ def import_file(store, path: str | Path, fmt: str | None = None) -> int:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        return store.load(path.read_bytes(), fmt)
+        return store.load(path.read_bytes(), fmt, wait=wait, on_wait=on_wait)
     except GovkgError as exc:
         raise InputError(f"{path}: {exc}") from exc
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,28 +115,56 @@ class GraphStore:
         return dataset
 
     @contextmanager
-    def transaction(self):
+    def transaction(self, *, wait: bool = True, on_wait=None):
         """A copy of the store to write to (`draft.store`, an Oxigraph store), put in place of the
         store only if the block succeeds: whatever stops the process before that, the store
-        stays as it was. Let no reference to `draft.store` outlive the block."""
-        with self._transaction() as draft:
+        stays as it was. Writers take turns (see govkg.graph.lock): another writer's turn is
+        waited for (`on_wait` is told once), or with `wait=False` refused. Let no reference to
+        `draft.store` outlive the block."""
+        with self._transaction(wait=wait, on_wait=on_wait) as draft:
             yield draft
 
-    def load(self, data: bytes, fmt: str, default_graph: str | None = None) -> int:
-        """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad count."""
-        with self._transaction() as draft:
+    def load(self, data: bytes, fmt: str, default_graph: str | None = None, *, wait: bool = True,
+             on_wait=None) -> int:
+        """Add RDF data (a file in one of FORMATS) to the store, atomically; returns the quad
+        count. Writers take turns, as in `transaction`."""
+        with self._transaction(wait=wait, on_wait=on_wait) as draft:
             count = _load_into(draft.store, data, fmt, default_graph)
         return count
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self, wait: bool = True, on_wait=None):
         """Work on a copy of the store and put it in place only if the block succeeds."""
+        from govkg.graph.lock import writing
+
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: is a file, not a store folder")
+        with writing(self.path, wait=wait, on_wait=on_wait):
+            self._recover()
+            with self._copy() as draft:
+                yield draft
+
+    def _recover(self) -> None:
+        """Undo what a writer killed part-way left (it holds no lock any more): its unfinished
+        copies, and a store moved aside in the instant between the two renames of a swap."""
+        for stale in self.path.parent.glob(f".{self.path.name}.building-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        olds = sorted(self.path.parent.glob(f".{self.path.name}.old-*"))
+        if olds and not self.path.exists() and _is_oxigraph_dir(olds[-1]):
+            os.replace(olds[-1], self.path)
+        for old in self.path.parent.glob(f".{self.path.name}.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def _copy(self):
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: is a file, not a store folder")
         if self.path.is_dir() and any(self.path.iterdir()) and not self.exists():
             raise StoreError(f"{self.path}: folder is not empty and is not a govkg store; choose another --store")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        work = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        # Unique per transaction: a failed one's database may stay open in this process (a
+        # traceback holds it), and RocksDB refuses to open a path twice.
+        work = self.path.with_name(f".{self.path.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         shutil.rmtree(work, ignore_errors=True)
         try:
             if self.exists():
@@ -143,7 +172,11 @@ class GraphStore:
                 source.backup(str(work))
                 del source
             draft = Draft(ox.Store(str(work)), work)
-            yield draft
+            try:
+                yield draft
+            except BaseException:
+                draft.store = None  # let the database go before its folder is removed
+                raise
             draft.finish()
             self._swap(work)
         except OSError as exc:
@@ -221,7 +254,7 @@ class MemoryStore(GraphStore):
         yield self._store
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self, wait: bool = True, on_wait=None):
         # The work happens on a copy that replaces the store only when complete, as on disk.
         draft = Draft(ox.Store())
         draft.store.bulk_extend(self._store)

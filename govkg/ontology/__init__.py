@@ -147,11 +147,17 @@ class Vocabulary:
     fingerprint: str
 
 
-def _read_files(thesaurus_files: tuple[str, ...]) -> list[tuple[str, bytes]]:
-    files = [(str(ontology_path(name)), ontology_path(name).read_bytes()) for name in ONTOLOGY_FILES]
+def _shipped_files() -> list[tuple[str, bytes]]:
+    return [(str(ontology_path(name)), ontology_path(name).read_bytes()) for name in ONTOLOGY_FILES]
+
+
+def read_thesaurus_files(thesaurus_files: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """The user's extra thesaurus files as (absolute path, content); InputError for one that
+    cannot be read."""
+    files = []
     for path in thesaurus_files:
         try:
-            files.append((str(path), Path(path).read_bytes()))
+            files.append((str(Path(path).resolve()), Path(path).read_bytes()))
         except FileNotFoundError as exc:
             raise InputError(f"{path}: thesaurus file not found") from exc
         except IsADirectoryError as exc:
@@ -173,8 +179,12 @@ def _fingerprint(files: list[tuple[str, bytes]]) -> str:
 
 def load_vocabulary(thesaurus_files: tuple[str, ...] | list[str] = ()) -> Vocabulary:
     """Read the ontology and the thesaurus (shipped, then the user's files) once."""
-    thesaurus_files = tuple(str(f) for f in thesaurus_files)
-    files = _read_files(thesaurus_files)
+    return load_vocabulary_of(read_thesaurus_files(tuple(str(f) for f in thesaurus_files)))
+
+
+def load_vocabulary_of(extra: list[tuple[str, bytes]]) -> Vocabulary:
+    """The vocabulary of the shipped files and extra thesauri given as (path, content)."""
+    files = _shipped_files() + list(extra)
     graph = _parse_vocabulary(files)
     return Vocabulary(graph, thesaurus_from_graph(graph), _fingerprint(files))
 

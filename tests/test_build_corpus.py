@@ -1,0 +1,308 @@
+"""Builds at corpus scale that never lose a document: names by relative path, remove and sync,
+status, the remembered thesaurus, unreadable files listed at once, mixed encodings, Word and PDF
+files, writers taking turns and builds stopped by signals, all with real files and processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.graph.lock import writing
+
+from .conftest import EXAMPLES
+
+GOVKG = [sys.executable, "-m", "govkg.cli"]
+ARTICLE = "桐溪区推行“红色物业”，覆盖小区{n}个。\n竹溪区推行积分制管理。\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def documents(store) -> list[str]:
+    result = run("query", "documents", "--store", store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [row["doc"] for row in json.loads(result.output)]
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_same_file_names_in_two_folders_are_two_documents(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "2021" / "report.txt", ARTICLE.format(n=10))
+    write(corpus / "2022" / "report.txt", ARTICLE.format(n=20))
+    result = run("build", corpus, "--store", tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert documents(tmp_path / "store") == ["2021/report.txt", "2022/report.txt"]
+    # A file given alone is known by its file name.
+    result = run("build", corpus / "2021" / "report.txt", "--store", tmp_path / "alone")
+    assert documents(tmp_path / "alone") == ["report.txt"]
+
+
+def test_remove_takes_a_document_out_and_refuses_unknown_names(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", ARTICLE.format(n=10))
+    write(corpus / "b.txt", "芦花镇推行“四议两公开”工作法。\n")
+    store = tmp_path / "store"
+    assert run("build", corpus, "--store", store).exit_code == 0
+    result = run("remove", "b.txt", "nothing.txt", "--store", store)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {store}: no document called nothing.txt in this store (govkg query documents lists them)\n"
+    assert documents(store) == ["a.txt", "b.txt"]
+    result = run("remove", "b.txt", "--store", store)
+    assert result.exit_code == 0, result.output
+    assert documents(store) == ["a.txt"]
+    places = json.loads(run("query", "places", "--store", store, "--format", "json").output)
+    assert "芦花镇" not in {row["place"] for row in places}  # the places graph is derived again
+
+
+def test_sync_removes_the_documents_whose_files_are_gone(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", ARTICLE.format(n=10))
+    write(corpus / "b.txt", ARTICLE.format(n=20))
+    store = tmp_path / "store"
+    assert run("build", corpus, "--store", store).exit_code == 0
+    (corpus / "b.txt").unlink()
+    result = run("build", corpus, "--store", store)
+    assert documents(store) == ["a.txt", "b.txt"]  # without --sync a gone file keeps its facts
+    result = run("build", corpus, "--store", store, "--sync")
+    assert result.exit_code == 0, result.output
+    assert "0 added, 0 changed, 1 unchanged, 1 removed, 0 skipped documents" in result.output
+    assert documents(store) == ["a.txt"]
+
+
+def test_status_says_what_the_store_holds(tmp_path):
+    store = tmp_path / "store"
+    assert run("build", EXAMPLES, "--store", store).exit_code == 0
+    result = run("status", "--store", store)
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(":", 1) for line in result.output.splitlines())
+    assert lines["documents"].strip() == "3"
+    assert int(lines["quads"]) > 1000
+    assert "extra files: none" in lines["thesaurus"]
+    assert lines["last build"].strip().startswith("20")
+    assert lines["size on disk"].strip().endswith("MB")
+    missing = run("status", "--store", tmp_path / "none")
+    assert missing.exit_code == 1
+    assert missing.output == f"Error: {tmp_path / 'none'}: no store here; build one first with: govkg build PATH --store {tmp_path / 'none'}\n"
+
+
+EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix gk: <https://w3id.org/govkg/ontology#> .
+@prefix m: <https://w3id.org/govkg/mechanism/> .
+@prefix cat: <https://w3id.org/govkg/category/> .
+m:lotus-lamp a skos:Concept ; skos:inScheme m:scheme ; skos:prefLabel "荷灯议事"@zh, "lotus-lamp council"@en ;
+    skos:definition "A council invented for this test."@en ; gk:category cat:deliberation .
+"""
+
+
+def test_the_store_remembers_its_extra_thesaurus(tmp_path):
+    corpus = write(tmp_path / "corpus" / "a.txt", "桐溪区推行荷灯议事，居民参与。\n").parent
+    thesaurus = write(tmp_path / "mine.ttl", EXTRA)
+    store = tmp_path / "store"
+
+    def mechanisms() -> set[str]:
+        rows = json.loads(run("query", "adoptions", "--store", store, "--format", "json").output)
+        return {row["mechanism"] for row in rows}
+
+    assert run("build", corpus, "--store", store, "--thesaurus", thesaurus).exit_code == 0
+    assert "荷灯议事" in mechanisms()
+    thesaurus.unlink()  # the store has its own copy
+    write(corpus / "b.txt", "竹溪区推行荷灯议事。\n")
+    again = run("build", corpus, "--store", store)
+    assert again.exit_code == 0, again.output
+    assert f"using the extra thesaurus kept in the store: {tmp_path / 'mine.ttl'}" in again.output
+    assert "1 added, 0 changed, 1 unchanged" in again.output  # same thesaurus: nothing redone
+    assert "荷灯议事" in mechanisms()
+    assert str(tmp_path / "mine.ttl") in run("status", "--store", store).output
+    dropped = run("build", corpus, "--store", store, "--no-extra-thesaurus")
+    assert dropped.exit_code == 0, dropped.output
+    assert "0 added, 2 changed" in dropped.output  # another thesaurus: every file redone
+    assert "荷灯议事" not in mechanisms()
+
+
+def test_unreadable_files_are_listed_at_once_before_anything_is_built(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "good.txt", ARTICLE.format(n=10))
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    store = tmp_path / "store"
+    result = run("build", corpus, "--store", store)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "Error: 3 of 4 files cannot be read; nothing was built (--skip-unreadable builds the others):"
+    assert sorted(line.split(":")[0].strip() for line in lines[1:]) == sorted(
+        str(corpus / n) for n in ("binary.txt", "empty.txt", "scan.pdf"))
+    assert f"  {corpus / 'empty.txt'}: file is empty" in lines
+    assert not store.exists()
+    result = run("build", corpus, "--store", store, "--skip-unreadable")
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 changed, 0 unchanged, 0 removed, 3 skipped documents" in result.output
+    assert f"skipped {corpus / 'empty.txt'}: file is empty" in result.output
+    assert documents(store) == ["good.txt"]
+
+
+def test_a_text_mixing_encodings_is_read_line_by_line(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("桐溪区推行“红色物业”。\n".encode("gbk") * 3 + "竹溪区推行积分制管理。\n".encode())
+    result = run("text", path)
+    assert result.exit_code == 0, result.output
+    assert "桐溪区推行“红色物业”。\n" * 3 + "竹溪区推行积分制管理。" in result.output
+    assert "mixed (GB18030, UTF-8)" in result.output
+    path.write_bytes("桐溪区推行“红色物业”。\n".encode("gbk") + b"\xff\xfe\xfa\xff\n")
+    result = run("text", path)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {path}: line 2 is not text in UTF-8, GBK/GB18030 or Big5; "
+                             "convert the file to UTF-8 first, e.g. iconv -f GBK -t UTF-8\n")
+
+
+def test_word_files_are_read(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("岚州市桐溪区：治理新路")
+    document.add_paragraph("桐溪区推行“红色物业”，覆盖小区120个。")
+    path = tmp_path / "report.docx"
+    document.save(path)
+    store = tmp_path / "store"
+    assert run("build", path, "--store", store).exit_code == 0
+    rows = json.loads(run("query", "adoptions", "--store", store, "--format", "json").output)
+    assert {(r["doc"], r["place"], r["mechanism"]) for r in rows} == {("report.docx", "桐溪区", "红色物业")}
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium makes the PDF")
+def test_pdf_text_layers_are_read_and_scans_refused(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><meta charset="utf-8"></head><body><p>桐溪区推行“红色物业”，覆盖小区120个。</p>'
+                    "</body></html>", encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", str(page)],
+                   check=True, capture_output=True, timeout=120)
+    result = run("text", pdf)
+    assert result.exit_code == 0, result.output
+    # The font's Kangxi radicals (⾏) read as the characters texts are matched in (行).
+    assert "桐溪区推行“红色物业”，覆盖小区120个。" in result.output
+    # A page with no text: what a scan looks like to a PDF reader.
+    blank = tmp_path / "blank.html"
+    blank.write_text("<html><body></body></html>", encoding="utf-8")
+    scan = tmp_path / "scan.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--no-pdf-header-footer", f"--print-to-pdf={scan}", str(blank)],
+                   check=True, capture_output=True, timeout=120)
+    result = run("text", scan)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {scan}: this PDF has no text layer (a scan?); govkg reads text, not images\n"
+
+
+# ---- real processes --------------------------------------------------------------------------------
+
+
+def corpus_of(folder: Path, count: int, prefix: str) -> Path:
+    for n in range(count):
+        write(folder / f"{prefix}-{n:03d}.txt", ARTICLE.format(n=n + 1) * 3)
+    return folder
+
+
+def marked_env(mark: str) -> dict:
+    # A mark in the environment of the build and of every worker it spawns, to find them all.
+    return {**os.environ, "GOVKG_TEST_MARK": mark}
+
+
+def processes_marked(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"GOVKG_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.1)
+
+
+def test_concurrent_builds_take_turns_and_lose_no_document(tmp_path):
+    first = corpus_of(tmp_path / "first", 40, "f")
+    second = corpus_of(tmp_path / "second", 40, "s")
+    store = tmp_path / "store"
+    mark = uuid.uuid4().hex
+    builds = [subprocess.Popen([*GOVKG, "build", str(folder), "--store", str(store), "--workers", "2"],
+                               env=marked_env(mark), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for folder in (first, second)]
+    try:
+        outputs = [b.communicate(timeout=600) for b in builds]
+    finally:
+        for b in builds:
+            b.kill()
+    assert [b.returncode for b in builds] == [0, 0], outputs
+    assert any("waiting for process" in err for _, err in outputs)  # one waited, and said so
+    names = documents(store)
+    assert len(names) == 80 and {n[0] for n in names} == {"f", "s"}
+    assert processes_marked(mark) == []
+
+
+def test_no_wait_names_the_writer(tmp_path):
+    corpus = corpus_of(tmp_path / "corpus", 1, "a")
+    store = tmp_path / "store"
+    with writing(store, command="govkg build (this test)"):
+        done = subprocess.run([*GOVKG, "build", str(corpus), "--store", str(store), "--no-wait"],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr == (f"Error: {store}: being written by process {os.getpid()} (govkg build (this test)); "
+                           "try again when it is done, or leave out --no-wait to wait\n")
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("how, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)])
+def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code):
+    store = tmp_path / "store"
+    assert run("build", EXAMPLES, "--store", store).exit_code == 0
+    before = documents(store)
+    corpus = corpus_of(tmp_path / "big", 120, "b")
+    mark = uuid.uuid4().hex
+    build = subprocess.Popen([*GOVKG, "build", str(corpus), str(EXAMPLES), "--store", str(store), "--workers", "2"],
+                             env=marked_env(mark), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Stopped while extracting: its copy of the store exists, its workers (and their resource
+        # tracker) run.
+        wait_for(lambda: any(tmp_path.glob(".store.building-*")) and len(processes_marked(mark)) >= 4)
+        build.send_signal(how)
+        _, err = build.communicate(timeout=120)
+    finally:
+        build.kill()
+    assert build.returncode == code
+    if how == signal.SIGTERM:
+        assert err == "Stopped (SIGTERM): nothing was changed.\n"
+    if how == signal.SIGINT:
+        assert err.endswith("Stopped (Ctrl-C): nothing was changed.\n")
+    assert documents(store) == before
+    wait_for(lambda: processes_marked(mark) == [], timeout=30)  # no worker outlives its build
+    # The next build cleans up what a killed one left, and works.
+    again = run("build", EXAMPLES, "--store", store)
+    assert again.exit_code == 0, again.output
+    assert not list(tmp_path.glob(".store.building-*"))
