@@ -329,19 +329,21 @@ def view(store_path, mechanism, place, show_all, bipartite, level, max_nodes, ou
 
 @main.command(name="export")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld", "graphml", "gexf"]),
-              default="trig", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
+              default=None,
               help="RDF (trig, nquads and jsonld keep one named graph per document), or graphml/gexf "
-                   "for Gephi and Cytoscape.")
+                   "for Gephi and Cytoscape. Default: from the extension of -o (.ttl .trig .nq .nt .jsonld "
+                   ".graphml .gexf), else trig.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: print).")
 @friendly_errors
 def export(store_path, fmt, output):
     """Write the whole store as RDF, or its graph of places, mechanisms, organizations and
     outcomes as GraphML or GEXF."""
-    from govkg.graph.io import export_data
+    from govkg.graph.io import export_data, format_of
     from govkg.graph.store import open_store
 
+    fmt = fmt or (format_of(output) if output is not None else "trig")
     data = export_data(open_store(store_path), fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

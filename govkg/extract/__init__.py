@@ -1,7 +1,7 @@
 """Text in, facts out: the Extractor and its steps, plain dataclasses with offsets (no RDF here)."""
 
 from govkg.extract.model import DocumentFacts, SourceDocument
-from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file
+from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file, pipe_in_workers
 from govkg.extract.quantities import base_amount
 from govkg.extract.read import SourceFile, find_sources, read_source
 
@@ -15,5 +15,6 @@ __all__ = [
     "extract_document",
     "extract_file",
     "find_sources",
+    "pipe_in_workers",
     "read_source",
 ]

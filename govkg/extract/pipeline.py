@@ -211,7 +211,7 @@ class Extractor:
             for source in sources:
                 yield self(source)
             return
-        yield from _pipe_in_processes(self, iter(sources), workers)
+        yield from pipe_in_workers(self.thesaurus, sources, workers, self.timings)
 
 
 def _extract_in_worker(thesaurus: Thesaurus, tasks, results, parent: int) -> None:
@@ -258,14 +258,22 @@ def _signals_held():
             signal.raise_signal(sig)
 
 
-def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], workers: int):
+def pipe_in_workers(thesaurus: Thesaurus, sources: Iterable[SourceDocument], workers: int,
+                    timings: dict[str, float] | None = None) -> Iterator[DocumentFacts]:
+    """The facts of many documents, in order, extracted in `workers` processes that each build an
+    Extractor of `thesaurus`, without building one here (a build's own process then holds no
+    tagger); the seconds of each step are added to `timings`."""
+    return _pipe_in_processes(thesaurus, iter(sources), workers, timings if timings is not None else {})
+
+
+def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], workers: int, timings: dict):
     import multiprocessing
 
     # spawn, not fork: the caller may hold an open store, whose threads a fork would copy mid-lock.
     context = multiprocessing.get_context("spawn")
     tasks, results = context.Queue(), context.Queue()
     processes = [
-        context.Process(target=_extract_in_worker, args=(extractor.thesaurus, tasks, results, os.getpid()), daemon=True)
+        context.Process(target=_extract_in_worker, args=(thesaurus, tasks, results, os.getpid()), daemon=True)
         for _ in range(workers)
     ]
     window = workers * 4
@@ -300,7 +308,7 @@ def _pipe_in_processes(extractor: Extractor, sources: Iterator[SourceDocument], 
                 if error is not None:
                     raise error
                 for name, seconds in spent.items():
-                    extractor.timings[name] += seconds
+                    timings[name] = timings.get(name, 0.0) + seconds
                 ready[index] = facts
             yield ready.pop(done)
             done += 1

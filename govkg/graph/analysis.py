@@ -182,7 +182,18 @@ def network_file(graph: nx.MultiDiGraph, fmt: str) -> bytes:
     if fmt == "graphml":
         nx.write_graphml(graph, buffer, encoding="utf-8")
     elif fmt == "gexf":
-        nx.write_gexf(graph, buffer, encoding="utf-8")
+        # GEXF 1.2draft: edges of a multigraph told apart by id, not by networkx's own
+        # networkx_key attribute, and no empty name on <graph>.
+        simple = nx.DiGraph() if graph.is_directed() else nx.Graph()
+        simple.add_nodes_from(graph.nodes(data=True))
+        for index, (u, v, data) in enumerate(graph.edges(data=True)):
+            if simple.has_edge(u, v):
+                simple[u][v]["weight"] = simple[u][v].get("weight", 1) + 1
+                continue
+            simple.add_edge(u, v, id=str(index), **{k: val for k, val in data.items() if k != "id"})
+        nx.write_gexf(simple, buffer, encoding="utf-8")
+        data = buffer.getvalue().replace(b' name=""', b"", 1)
+        return data
     else:
         raise ValueError(fmt)
     return buffer.getvalue()

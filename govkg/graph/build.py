@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.errors import InputError, StoreError
-from govkg.extract import Extractor, SourceFile, find_sources, read_source
+from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
 from govkg.graph.derive import derive_graphs, replace_graph
 from govkg.graph.rdf import (
     document_graph_iri,
@@ -38,7 +38,7 @@ from govkg.queries import select
 # it saves.
 PARALLEL_FROM = 32
 # Quads bulk-loaded at once: each load writes files of its own, and many small ones slow reads.
-BATCH_QUADS = 400_000
+BATCH_QUADS = 100_000
 # What the store says about itself: last build, govkg version, extra thesaurus files, folders.
 STORE_GRAPH = ID + "graph/store"
 STORE_NODE = ID + "store"
@@ -141,19 +141,23 @@ def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, worker
     report.timings["prepare"] = time.perf_counter() - started
     replace_graph(store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
         ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
-    new_paths: dict[str, set[tuple[str, ...]]] = {}
+    new_paths: set[tuple[str, ...]] = set()  # every place path the new documents name
     if changed:
-        extractor = Extractor(vocabulary.thesaurus, gazetteer)
         count = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
         sources = (read_source(c.source.path, c.source.name) for c in changed)
+        timings: dict[str, float] = {}
+        if len(changed) >= PARALLEL_FROM and count > 1:
+            extracted = pipe_in_workers(vocabulary.thesaurus, sources, count, timings)
+        else:
+            extractor = Extractor(vocabulary.thesaurus, gazetteer)
+            extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
-        pipe = contextlib.closing(extractor.pipe(sources, count if len(changed) >= PARALLEL_FROM else 1))
-        with pipe as extracted:
+        with contextlib.closing(extracted):
             _load(store, extracted, known, changed, report, new_paths, progress)
-        report.timings.update({f"extract:{name}": seconds for name, seconds in extractor.timings.items()})
+        report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
         report.timings["rdf"] = report.timings.pop("rdf", 0.0)  # after the extraction steps
     started = time.perf_counter()
-    _join_places(store, new_paths, gazetteer)
+    _join_places(store, new_paths, report.added + report.replaced, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(store):
         _write_store_graph(store, extra, checked)
@@ -175,7 +179,7 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
             report.added.append(name)
         tick = time.perf_counter()
         batch.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in document_triples(facts))
-        new_paths[name] = {p.path for p in facts.places}
+        new_paths.update(p.path for p in facts.places)
         rdf_seconds += time.perf_counter() - tick
         if progress:
             progress("extracted", done, len(changed))
@@ -190,24 +194,24 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
     report.timings["rdf"] = rdf_seconds
 
 
-def _join_places(store: ox.Store, new_paths: dict[str, set[tuple[str, ...]]], gazetteer: Gazetteer) -> None:
+def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents: list[str],
+                 gazetteer: Gazetteer) -> None:
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
     rdf.place_resolver. Names of official units are never joined (extraction resolved them)."""
     if not new_paths:
         return
-    known = {path for paths in new_paths.values() for path in paths} | _stored_place_paths(store)
-    resolve = place_resolver(known, official=lambda name: bool(gazetteer.named(name)))
-    for name, paths in new_paths.items():
-        graph = ox.NamedNode(document_graph_iri(name))
-        for path in paths:
-            full = resolve(path)
-            if full == path:
-                continue
-            old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
-            for quad in list(store.quads_for_pattern(None, None, old, graph)):
+    resolve = place_resolver(new_paths | _stored_place_paths(store), official=lambda name: bool(gazetteer.named(name)))
+    graphs = {document_graph_iri(name) for name in new_documents}
+    for path in new_paths:
+        full = resolve(path)
+        if full == path:
+            continue
+        old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
+        for quad in list(store.quads_for_pattern(None, None, old, None)):
+            if quad.graph_name.value in graphs:
                 store.remove(quad)
-                store.add(ox.Quad(quad.subject, quad.predicate, new, graph))
+                store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
 
 
 def _stored_place_paths(store: ox.Store) -> set[tuple[str, ...]]:

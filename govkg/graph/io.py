@@ -8,6 +8,16 @@ from govkg.errors import GovkgError, InputError
 
 RDF_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
 NETWORK_FORMATS = ("graphml", "gexf")
+EXPORT_EXTENSIONS = {**RDF_EXTENSIONS, ".nt": "ntriples", ".graphml": "graphml", ".gexf": "gexf"}
+
+
+def format_of(path: Path) -> str:
+    """The export format a file name asks for (.ttl → turtle); InputError for an unknown one."""
+    fmt = EXPORT_EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = " ".join(sorted(EXPORT_EXTENSIONS))
+        raise InputError(f"{path}: cannot tell the format from the extension ({known}); give --format")
+    return fmt
 
 
 def import_file(store, path: str | Path, fmt: str | None = None, *, wait: bool = True, on_wait=None) -> int:

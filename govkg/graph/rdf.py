@@ -7,7 +7,7 @@ document, `document_graph`, is the same triples converted, for notebooks and tes
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -218,18 +218,18 @@ def place_path(iri: str) -> tuple[str, ...]:
     return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
 
 
-def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None) -> list[ox.Triple]:
+def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None) -> Iterator[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
     document graphs would otherwise repeat them once per document, and joins multiply.
 
     With the gazetteer of official divisions: an official unit's code (gk:divisionCode), its
     short and former names (skos:altLabel), its official level; a name that several official
     units share and its path does not tell apart (鼓楼区 with no city) is flagged
-    gk:ambiguousName, with each unit's code as a gk:candidateCode."""
+    gk:ambiguousName, with each unit's code as a gk:candidateCode. Made one at a time, so that
+    a corpus's places never sit in memory as a list."""
     gk = _Terms(GK)
     rdfs_label = _node(RDFS + "label")
     level_of = gazetteer.level_of_path if gazetteer is not None else level_of_path
-    triples = []
     done: set[tuple[str, ...]] = set()
     for iri in place_iris:
         path = place_path(str(iri))
@@ -240,18 +240,17 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
                 continue
             done.add(prefix)
             node = _node(place_iri(prefix))
-            triples.append(ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0])))
-            triples.append(ox.Triple(node, gk.level, ox.Literal(level)))
-            triples.append(ox.Triple(node, rdfs_label, _zh(path[depth - 1])))
+            yield ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0]))
+            yield ox.Triple(node, gk.level, ox.Literal(level))
+            yield ox.Triple(node, rdfs_label, _zh(path[depth - 1]))
             if depth > 1:
-                triples.append(ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1]))))
+                yield ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1])))
             for wanted, prop in (("district", gk.inDistrict), ("city", gk.inCity), ("province", gk.inProvince)):
                 unit = _unit_on_path(prefix, wanted, level_of)
                 if unit is not None:
-                    triples.append(ox.Triple(node, prop, _node(place_iri(unit))))
+                    yield ox.Triple(node, prop, _node(place_iri(unit)))
             if gazetteer is not None:
-                triples.extend(_official_triples(node, prefix, gazetteer))
-    return triples
+                yield from _official_triples(node, prefix, gazetteer)
 
 
 def _official_triples(node: ox.NamedNode, path: tuple[str, ...], gazetteer: Gazetteer) -> list[ox.Triple]:

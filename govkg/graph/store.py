@@ -85,13 +85,19 @@ class GraphStore:
 
     def dump(self, fmt: str) -> bytes:
         """The whole store in an RDF format; Turtle and N-Triples hold one graph, so they get the
-        union of all graphs."""
+        union of all graphs. Turtle and TriG use the ontology's prefixes; JSON-LD is compacted
+        with them as its @context."""
+        from govkg.ontology import PREFIXES
+
         with self.reading() as store:
+            if fmt == "jsonld":
+                return _compact_jsonld(store.dump(format=ox.RdfFormat.N_QUADS))
+            prefixes = PREFIXES if fmt in ("turtle", "trig") else None
             if fmt in DATASET_FORMATS:
-                return store.dump(format=FORMATS[fmt])
+                return store.dump(format=FORMATS[fmt], prefixes=prefixes)
             return ox.serialize(
                 (ox.Triple(q.subject, q.predicate, q.object) for q in _distinct_triples(store)),
-                format=FORMATS[fmt],
+                format=FORMATS[fmt], prefixes=prefixes,
             )
 
     def in_memory(self) -> MemoryStore:
@@ -223,6 +229,22 @@ class Draft:
         # Closing leaves the write-ahead logs of the writes behind (700 MB for a million quads);
         # RocksDB deletes the obsolete ones when the database is next opened for writing.
         ox.Store(str(self.path))
+
+
+def _compact_jsonld(nquads: bytes) -> bytes:
+    """JSON-LD in compact form: one object per named graph, IRIs shortened by the ontology's
+    prefixes, which the @context declares (rdflib's JSON-LD serializer)."""
+    import json
+
+    import rdflib
+
+    from govkg.ontology import PREFIXES
+
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    text = dataset.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    data = json.loads(text)
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _distinct_triples(store: ox.Store):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -97,6 +98,15 @@ def internal_query(name: str) -> NamedQuery:
     """One of the queries govkg runs for itself (`internal/NAME.rq`)."""
     entry = resources.files(__package__).joinpath("internal", name + ".rq")
     return NamedQuery(name, entry.read_text(encoding="utf-8"))
+
+
+def select_each(store: ox.Store, name: str) -> Iterator[dict]:
+    """The rows of internal query `name` on an Oxigraph store one at a time (for answers the
+    size of a corpus, which `select` would hold as one list)."""
+    solutions = store.query(internal_query(name).sparql, use_default_graph_as_union=True)
+    columns = [v.value for v in solutions.variables]
+    for row in solutions:
+        yield {c: python_value(row[c]) for c in columns}
 
 
 def select(store, name: str, params: dict[str, str] | None = None) -> list[dict]:
