@@ -113,7 +113,15 @@ def adopters_of(text: str) -> set[tuple[str, str]]:
                                        "甘肃省/天水市/秦州区": "620502"}),
         # A former name: today's unit.
         ("郫县推行“红色物业”。", {"四川省": "510000", "四川省/成都市": "510100", "四川省/成都市/郫都区": "510117"}),
-        # No verb glued on, no category or brand taken for a place.
+        # Development zones run as districts, and the Production and Construction Corps, by their
+        # names; a kind of zone is no name.
+        ("青松开发区推行“红色物业”。", {"青松开发区": None}),
+        ("经济技术开发区推行“红色物业”。", {}),
+        ("各类开发区推行“红色物业”。", {}),
+        ("新疆生产建设兵团推行“红色物业”。", {"新疆生产建设兵团": None}),
+        # No verb glued on, no category or brand taken for a place (黨建聯盟 ends like a 盟 in
+        # traditional script, and is a mechanism).
+        ("桐溪区推行“黨建聯盟”。", {"桐溪区": None}),
         ("要用好用活街道党建资源，投身社区建设，厘清社区职责。", {}),
         ("三无小区推行“红色物业”。", {}),
         ("先锋西区推行“红色物业”。", {}),

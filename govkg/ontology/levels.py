@@ -30,6 +30,8 @@ LEVEL_SUFFIXES = (
     ("社区", "community"),
     ("小区", "estate"),
     ("大院", "estate"),  # 棉花大院: old compounds of work units and their housing
+    ("生产建设兵团", "province"),  # 新疆生产建设兵团: a province-level unit of its own
+    ("开发区", "district"),  # 大连旅顺开发区: run as a district; 经济技术开发区 alone is a kind
     ("新区", "district"),
     ("地区", "city"),  # 喀什地区, 阿里地区: prefecture-level
     ("苏木", "town"),  # the township of Inner Mongolia's pastoral areas
