@@ -306,3 +306,23 @@ def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code)
     again = run("build", EXAMPLES, "--store", store)
     assert again.exit_code == 0, again.output
     assert not list(tmp_path.glob(".store.building-*"))
+
+
+def test_a_small_rebuild_updates_the_places_graph_as_a_fresh_build_would(tmp_path):
+    corpus = tmp_path / "corpus"
+    for n in range(4):
+        write(corpus / f"a{n}.txt", ARTICLE.format(n=n + 1))
+    write(corpus / "a3.txt", "芦花镇白石村推行积分制管理。\n")
+    store = tmp_path / "store"
+    assert run("build", corpus, "--store", store).exit_code == 0
+    write(corpus / "a3.txt", "芦花镇青松村推行积分制管理。\n")  # one file changed: the places graph is patched
+    again = run("build", corpus, "--store", store)
+    assert "0 added, 1 changed, 3 unchanged" in again.output
+    fresh = tmp_path / "fresh"
+    assert run("build", corpus, "--store", fresh).exit_code == 0
+
+    def places(path):
+        return json.loads(run("query", "places", "--store", path, "--format", "json").output)
+
+    assert places(store) == places(fresh)
+    assert "白石村" not in {row["place"] for row in places(store)}

@@ -114,6 +114,9 @@ def build(
     with store.transaction(wait=wait, on_wait=on_wait) as draft:
         _build_into(draft.store, checked, thesaurus_files, workers, sync, report, progress)
         report.triples = len(draft.store)
+        # Compacting merges the files of the bulk loads; after a few changed documents it would
+        # cost more than it saves.
+        draft.compact = len(report.added) + len(report.replaced) > max(100, len(checked) // 10)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -161,7 +164,9 @@ def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, worker
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(store):
         _write_store_graph(store, extra, checked)
-    derive_graphs(store, gazetteer)
+    # Incremental when the stored places were made by this govkg (same fingerprint) and most
+    # documents are unchanged; a full rewrite otherwise.
+    derive_graphs(store, gazetteer, incremental=bool(stored) and len(changed) + len(gone) < len(checked) // 2)
     report.timings["write"] = time.perf_counter() - started
 
 
@@ -215,10 +220,13 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
 
 
 def _stored_place_paths(store: ox.Store) -> set[tuple[str, ...]]:
-    from govkg.queries.lookup import _path_of, place_table
+    """The paths of the places the store describes, read from their IRIs (a place IRI is its
+    path of names): much faster than asking for every place's parent."""
+    from govkg.graph.rdf import place_path
+    from govkg.ontology import PLACES_GRAPH
 
-    table = place_table(store)
-    return {_path_of(table, iri) for iri in table}
+    level = ox.NamedNode(GK + "level")
+    return {place_path(q.subject.value) for q in store.quads_for_pattern(None, level, None, ox.NamedNode(PLACES_GRAPH))}
 
 
 def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -> list[str]:

@@ -6,19 +6,34 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from govkg.graph.rdf import candidates_triples, places_triples
-from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
+from govkg.graph.rdf import candidates_triples, place_iri, place_path, places_triples
+from govkg.ontology import CANDIDATES_GRAPH, GK, PLACES_GRAPH
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
 
-def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None) -> None:
+def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, incremental: bool = False) -> None:
     """Recompute the places graph and the candidates graph of an Oxigraph store being written;
-    with the gazetteer, places carry their official codes and names."""
+    with the gazetteer, places carry their official codes and names.
+
+    `incremental`: the places graph was made by this govkg and gazetteer, and only some documents
+    changed: a place's description depends on its path alone, so only the places no document
+    refers to any more are taken out and only new ones described (rewriting the whole graph of a
+    large corpus costs most of a small rebuild)."""
     # Read in full before writing: a query still being read while the store is written pins
     # what it reads. Only the IRIs are kept.
     referenced = [row["p"] for row in select_each(store, "referenced-places")]
-    replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
+    graph = ox.NamedNode(PLACES_GRAPH)
+    if incremental and store.contains_named_graph(graph):
+        described = {q.subject.value for q in store.quads_for_pattern(None, _LEVEL, None, graph)}
+        wanted = {place_iri(path[:depth]) for iri in referenced
+                  for path in [place_path(iri)] for depth in range(1, len(path) + 1)}
+        for iri in described - wanted:
+            for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
+                store.remove(quad)
+        _add(store, graph, places_triples(referenced, gazetteer, described & wanted))
+    else:
+        replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
     proposals = [
         (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"],
          row["confidence"])
@@ -27,11 +42,18 @@ def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None) -> None:
     replace_graph(store, CANDIDATES_GRAPH, candidates_triples(proposals))
 
 
+_LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places graph describes
+
+
 def replace_graph(store: ox.Store, graph_iri: str, triples) -> None:
     """Put Oxigraph triples in place of the named graph `graph_iri`."""
     target = ox.NamedNode(graph_iri)
     if store.contains_named_graph(target):
         store.remove_graph(target)
+    _add(store, target, triples)
+
+
+def _add(store: ox.Store, target: ox.NamedNode, triples) -> None:
     # Bulk-loaded in chunks: a transaction of a corpus's places holds them all in memory (in the
     # database's write buffers), and one list of them in Python too.
     chunk: list[ox.Quad] = []

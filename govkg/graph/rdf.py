@@ -218,7 +218,8 @@ def place_path(iri: str) -> tuple[str, ...]:
     return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
 
 
-def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None) -> Iterator[ox.Triple]:
+def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None,
+                   described: set[str] = frozenset()) -> Iterator[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
     document graphs would otherwise repeat them once per document, and joins multiply.
 
@@ -239,6 +240,8 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
             if level is None or prefix in done:
                 continue
             done.add(prefix)
+            if described and place_iri(prefix) in described:
+                continue  # already in the places graph (`described`: the IRIs it describes)
             node = _node(place_iri(prefix))
             yield ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0]))
             yield ox.Triple(node, gk.level, ox.Literal(level))

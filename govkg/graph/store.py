@@ -217,6 +217,7 @@ class Draft:
     def __init__(self, store: ox.Store, path: Path | None = None):
         self.store = store
         self.path = path
+        self.compact = True  # merge the database's files when finishing (see finish)
 
     def finish(self) -> None:
         """Write everything to disk and close the database (nothing to do in memory)."""
@@ -224,7 +225,8 @@ class Draft:
             return
         store, self.store = self.store, None
         store.flush()
-        store.optimize()
+        if self.compact:
+            store.optimize()
         del store
         # Closing leaves the write-ahead logs of the writes behind (700 MB for a million quads);
         # RocksDB deletes the obsolete ones when the database is next opened for writing.
