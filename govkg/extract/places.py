@@ -340,22 +340,23 @@ def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], offic
     overlap: 乌兰木伦镇, never 木伦镇 inside it; 新城镇 is no name in 城镇化."""
     if official is None:
         return []
-    starts = {sentence.start + t.start for t in tokens}
+    index_at = {sentence.start + t.start: i for i, t in enumerate(tokens)}  # tokens by start
+    starts = index_at.keys()
     ends = {sentence.start + t.end for t in tokens}
-    first_token = {sentence.start + t.start: t for t in tokens}
     found = []
     for start, end, name in official(fold, sentence.start, sentence.end):
         suffix = _suffix_of(name)
         if start not in starts or not (end in ends or end - len(suffix) in starts):
             continue
-        if first_token[start].flag in ("m", "q") and first_token[start].word != name:
+        index = index_at[start]
+        if tokens[index].flag in ("m", "q") and tokens[index].word != name:
             continue  # 每万城镇常住人口: a number before a word, not 万城镇
         if name in GENERIC_WORDS and not (found and found[-1][1] == start):
             continue  # 老城区 is a district of 洛阳市 only after its city's name
-        if level_of(name) in ("street", "town") and _runs_into(tokens, start - sentence.start):
+        if level_of(name) in ("street", "town") and _runs_into(tokens, index):
             continue  # 新村街道 in 梅岭新村街道: the rules read the whole name
-        if len(name) < 3 and not _two_character_name(tokens, start - sentence.start, name):
-            continue  # 和县 in 乡镇和县级, 西区 in 先锋西区: not a name of its own there
+        if len(name) < 3 and (tokens[index].word != name or _runs_into(tokens, index)):
+            continue  # 和县 in 乡镇和县级, 西区 in 先锋西区: a two-character name only as a word of its own
         found.append((start, end, name, False))
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list = []
@@ -378,29 +379,12 @@ def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], offic
     return sorted(kept)
 
 
-def _runs_into(tokens: list[Token], start: int) -> bool:
-    """Whether the word before `start` could be the start of a longer name running into it."""
-    for index, token in enumerate(tokens):
-        if token.start == start:
-            if index == 0:
-                return False
-            before = tokens[index - 1]
-            return not _suffix_of(before.word) and _extends_name(before, True)
-    return False
-
-
-def _two_character_name(tokens: list[Token], start: int, name: str) -> bool:
-    """A two-character official name (西区, 和县) counts only as a word of its own that no name-like
-    word runs into."""
-    for index, token in enumerate(tokens):
-        if token.start == start:
-            if token.word != name:
-                return False
-            if index == 0:
-                return True
-            before = tokens[index - 1]
-            return bool(_suffix_of(before.word)) or not _extends_name(before, True)
-    return False
+def _runs_into(tokens: list[Token], index: int) -> bool:
+    """Whether the word before tokens[index] could be the start of a longer name running into it."""
+    if index == 0:
+        return False
+    before = tokens[index - 1]
+    return not _suffix_of(before.word) and _extends_name(before, True)
 
 
 def _outside_officials(name: tuple[int, int, str, bool], officials: list, fold: str):

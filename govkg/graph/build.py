@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from govkg.errors import InputError, StoreError
 from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
-from govkg.graph.derive import derive_graphs, replace_graph
+from govkg.graph.derive import derive_graphs, described_places, replace_graph
 from govkg.graph.rdf import (
     document_graph_iri,
     document_iri,
@@ -132,8 +132,8 @@ def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, worker
         extra = read_thesaurus_files(tuple(str(f) for f in thesaurus_files))
     vocabulary = load_vocabulary_of(extra)
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
-    stored = stored_documents(store) if stored_fingerprint(store) == vocabulary.fingerprint else {}
     known = stored_documents(store)
+    stored = known if stored_fingerprint(store) == vocabulary.fingerprint else {}
     changed = [c for c in checked if stored.get(c.source.name) != c.sha256]
     report.unchanged = [c.source.name for c in checked if stored.get(c.source.name) == c.sha256]
     gone = _gone(store, checked, sync)
@@ -223,10 +223,8 @@ def _stored_place_paths(store: ox.Store) -> set[tuple[str, ...]]:
     """The paths of the places the store describes, read from their IRIs (a place IRI is its
     path of names): much faster than asking for every place's parent."""
     from govkg.graph.rdf import place_path
-    from govkg.ontology import PLACES_GRAPH
 
-    level = ox.NamedNode(GK + "level")
-    return {place_path(q.subject.value) for q in store.quads_for_pattern(None, level, None, ox.NamedNode(PLACES_GRAPH))}
+    return {place_path(iri) for iri in described_places(store)}
 
 
 def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -> list[str]:

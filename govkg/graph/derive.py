@@ -25,7 +25,7 @@ def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, increm
     referenced = [row["p"] for row in select_each(store, "referenced-places")]
     graph = ox.NamedNode(PLACES_GRAPH)
     if incremental and store.contains_named_graph(graph):
-        described = {q.subject.value for q in store.quads_for_pattern(None, _LEVEL, None, graph)}
+        described = described_places(store)
         wanted = {place_iri(path[:depth]) for iri in referenced
                   for path in [place_path(iri)] for depth in range(1, len(path) + 1)}
         for iri in described - wanted:
@@ -43,6 +43,11 @@ def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, increm
 
 
 _LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places graph describes
+
+
+def described_places(store: ox.Store) -> set[str]:
+    """The IRIs of the places the places graph describes."""
+    return {q.subject.value for q in store.quads_for_pattern(None, _LEVEL, None, ox.NamedNode(PLACES_GRAPH))}
 
 
 def replace_graph(store: ox.Store, graph_iri: str, triples) -> None:

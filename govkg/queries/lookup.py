@@ -38,14 +38,6 @@ def _path_of(table: dict[str, PlaceRow], iri: str) -> tuple[str, ...]:
     return tuple(reversed(path))
 
 
-def place_paths(store) -> set[tuple[str, ...]]:
-    """Every place of the store as its path of names from its broadest known ancestor."""
-    if not store.exists():
-        return set()
-    table = place_table(store)
-    return {_path_of(table, place) for place in table}
-
-
 def places_named(store, spelling: str, table: dict[str, PlaceRow] | None = None) -> set[str]:
     """The places a spelling names: its code (320106), its name (鼓楼区), or its name after
     those of its parents (南京市鼓楼区, 江苏省南京市鼓楼区)."""
@@ -73,10 +65,11 @@ def describe_place(table: dict[str, PlaceRow], iri: str) -> str:
     return name
 
 
-def the_place(store, spelling: str) -> str:
+def the_place(store, spelling: str, table: dict[str, PlaceRow] | None = None) -> str:
     """The IRI of the one place `spelling` names (see places_named). None, or several (a name
-    that 南京市鼓楼区 and a 鼓楼区 of unknown city share), is refused in one line that lists them."""
-    table = place_table(store)
+    that 南京市鼓楼区 and a 鼓楼区 of unknown city share), is refused in one line that lists them.
+    `table`: place_table(store), if read."""
+    table = place_table(store) if table is None else table
     found = places_named(store, spelling, table)
     if not found:
         raise QueryError(f"no place called '{spelling}' in this store")
@@ -132,8 +125,8 @@ def mechanism_label(spellings: list[tuple[str, str]], iri: str) -> str:
 
 def places_within(store, name: str) -> set[str]:
     """The place `name` names (see the_place) and every place within it."""
-    root = the_place(store, name)
     table = place_table(store)
+    root = the_place(store, name, table)
 
     def within(iri: str | None) -> bool:
         seen = set()
