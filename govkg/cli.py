@@ -80,6 +80,16 @@ def friendly_errors(func):
     return wrapper
 
 
+@contextlib.contextmanager
+def stop_quietly(message: str):
+    """For commands that run until stopped (serve): Ctrl-C and SIGTERM are the normal way to end
+    them, so they print `message` and exit 0."""
+    try:
+        yield
+    except (KeyboardInterrupt, Stopped):
+        click.echo(message, err=True)
+
+
 def wait_options(func):
     """The --no-wait option of every command that writes a store."""
     return click.option(
@@ -126,10 +136,14 @@ def main():
               help="Build the files that can be read and list the others, instead of building nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary line (and errors).")
 @click.option("--profile", is_flag=True, help="Also print the seconds each phase and extraction step took.")
+@click.option("--manifest", "manifest_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A CSV or JSON file with a row per document: file (as govkg names it, e.g. 2021/a.txt), "
+                   "date, title, url, publisher; other columns are kept as the document's metadata. "
+                   "Its dates come before those of the pages and texts.")
 @wait_options
 @friendly_errors
 def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync, skip_unreadable, quiet, profile,
-          no_wait):
+          manifest_file, no_wait):
     """Extract the facts of .txt, .md, .html, .docx and .pdf files (or folders of them) into the store.
 
     Text may be UTF-8, GBK/GB18030, Big5 or UTF-16; from an HTML page govkg reads the article, from
@@ -140,7 +154,9 @@ def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync,
     anything is extracted, listed with all the others. Another build of the same store is waited
     for. If anything fails or the build is stopped, the store is left as it was."""
     from govkg.graph.build import build as build_store
+    from govkg.graph.manifest import read_manifest
 
+    manifest = read_manifest(manifest_file) if manifest_file else None
     if no_extra_thesaurus and thesaurus_files:
         raise click.UsageError("give --thesaurus files or --no-extra-thesaurus, not both")
     extra = () if no_extra_thesaurus else (tuple(str(f) for f in thesaurus_files) or None)
@@ -148,7 +164,11 @@ def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync,
         report = build_store(
             paths, store_path, extra, workers, sync=[p for p in paths if Path(p).is_dir()] if sync else (),
             skip_unreadable=skip_unreadable, wait=not no_wait, on_wait=_say_waiting, progress=progress,
+            manifest=manifest,
         )
+    if report.manifest_unmatched:
+        shown = ", ".join(report.manifest_unmatched[:5]) + (" …" if len(report.manifest_unmatched) > 5 else "")
+        click.echo(f"{manifest_file}: {len(report.manifest_unmatched)} rows name no document of this build: {shown}", err=True)
     for path, why in report.skipped:
         click.echo(f"skipped {path}: {why}", err=True)
     if report.thesaurus_kept:
@@ -246,8 +266,13 @@ def text(path):
 @output_option
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and what each answers.")
 @click.option("--help-query", is_flag=True, help="Show the header of the named query: what it answers, its parameters.")
+@click.option("--endpoint", metavar="URL",
+              help="Ask a SPARQL server instead of the store, e.g. http://localhost:8890/sparql (Virtuoso) "
+                   "or http://localhost:3030/DATASET/query (Fuseki); the named queries work on any server.")
+@click.option("--user", help="User name, with --endpoint, for servers that need a login.")
+@click.option("--password", help="Password, with --user.", envvar="GOVKG_PASSWORD")
 @friendly_errors
-def query(query, store_path, params, fmt, list_queries, help_query):
+def query(query, store_path, params, fmt, list_queries, help_query, endpoint, user, password):
     """Run a SPARQL query: the NAME of a query of the library, a path to a .rq file, or SPARQL text.
 
     Queries only read: SPARQL Update is refused."""
@@ -266,7 +291,13 @@ def query(query, store_path, params, fmt, list_queries, help_query):
     if help_query:
         click.echo(resolve_query(query).header)
         return
-    columns, rows = run_query(open_store(store_path), query, parse_parameters(params))
+    if endpoint:
+        from govkg.graph.remote import SparqlEndpoint
+
+        source = SparqlEndpoint(endpoint, user=user, password=password)
+    else:
+        source = open_store(store_path)
+    columns, rows = run_query(source, query, parse_parameters(params))
     echo_tables([Table(query, columns, rows)], fmt)
 
 
@@ -305,7 +336,8 @@ def trace(mechanism, store_path, fmt):
 @click.option("--all", "show_all", is_flag=True, help="Show every adoption in the store.")
 @click.option("--bipartite", is_flag=True, help="Show places and mechanisms only, places rolled up to --level.")
 @click.option("--level", type=click.Choice(["province", "city", "district", "street", "community"]),
-              default="district", show_default=True, help="With --bipartite: the level places are rolled up to.")
+              help="Roll places up to this level: with --all, a readable picture of a large corpus "
+                   "(--all --level city); with --bipartite (default district).")
 @click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(10),
               help="Larger graphs are cut down to their best connected nodes (the page says so).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -442,45 +474,150 @@ def outcomes(store_path, mechanism, place, fmt):
 
 
 @main.command()
+@click.argument("mechanism")
+@store_option
+@click.option("--level", type=click.Choice(["place", "county", "city", "province"]), default="county", show_default=True,
+              help="The units to roll places up to: county (districts and counties), city or province; "
+                   "place for each place itself (its first dated mention).")
+@click.option("--panel", "years", metavar="FROM-TO",
+              help="A unit-year panel over these years (e.g. 2015-2025) instead of one row per adopting unit.")
+@output_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rows to this file (the format from its extension: .csv .tsv .json .parquet .dta .xlsx).")
+@friendly_errors
+def diffusion(mechanism, store_path, level, years, fmt, output):
+    """How MECHANISM (any spelling) spread: for each county, city or province, its first dated
+    adoption (unit, code, level, province, city, first_date, date_source, doc, evidence,
+    self_claim, planned), earliest first; with --panel, one row per unit and year (adopted 0/1,
+    years_since_adoption) over every unit of that level the corpus covers."""
+    from govkg.graph.store import open_store
+    from govkg.queries.diffusion import diffusion as spread
+    from govkg.queries.diffusion import panel, parse_years
+    from govkg.queries.formatting import Table
+
+    store = open_store(store_path)
+    if years:
+        columns, rows = panel(store, mechanism, level, parse_years(years))
+    else:
+        columns, rows = spread(store, mechanism, level)
+    if output is not None:
+        _write_frame(columns, rows, output, None if fmt == "table" else fmt)
+        click.echo(f"{output}: {len(rows)} rows", err=True)
+        return
+    echo_tables([Table("diffusion", columns, rows)], fmt)
+
+
+def _write_frame(columns, rows, output: Path, fmt: str | None) -> None:
+    """Write rows as a typed table (govkg.queries.tables) in the format asked or the extension's."""
+    from govkg.queries.tables import dataframe, for_stata, format_of
+
+    fmt = format_of(output, fmt)
+    frame = dataframe(columns, rows)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        frame.to_csv(output, index=False, encoding="utf-8-sig")  # the BOM makes Excel read UTF-8
+    elif fmt == "tsv":
+        frame.to_csv(output, index=False, sep="\t", encoding="utf-8")
+    elif fmt == "json":
+        output.write_text(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n", encoding="utf-8")
+    elif fmt == "parquet":
+        frame.to_parquet(output, index=False)
+    elif fmt == "dta":
+        for_stata(frame).to_stata(output, write_index=False, version=118)  # 118: Unicode text
+    elif fmt == "xlsx":
+        frame.to_excel(output, index=False, engine="openpyxl")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["adoptions", "outcomes", "places", "documents"]))
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "parquet", "dta", "xlsx"]),
+              help="The file format (default: from the extension of -o).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write, e.g. adoptions.parquet, adoptions.dta (Stata), adoptions.xlsx.")
+@friendly_errors
+def table(name, store_path, fmt, output):
+    """Write a table for pandas, R, Stata or Excel: adoptions, outcomes, places or documents, with
+    each place's code, district, city and province, and typed columns (numbers, dates as ISO
+    text with a year column, true/false flags)."""
+    from govkg.graph.store import open_store
+    from govkg.queries.tables import TABLES
+    from govkg.queries.tables import table as make_table
+
+    frame = make_table(open_store(store_path), name)
+    _write_frame(list(frame.columns), frame.astype(object).where(frame.notna(), None).values.tolist(), output, fmt)
+    click.echo(f"{output}: {len(frame)} rows ({TABLES[name][1]})", err=True)
+
+
+@main.command()
 @store_option
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to listen on.")
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update too (read-only by default).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, None),
+              help="Seconds a query may run; a longer one is stopped and answered with an error.")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE, which makes the server fetch from other URLs (refused by default).")
+@click.option("--cors", "cors_origin", metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://yasgui.example.org, or * for any) query the server.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Queries answered at the same time (one process each).")
 @friendly_errors
-def serve(store_path, port, writable):
-    """Serve the store over the SPARQL 1.1 protocol at http://127.0.0.1:PORT/query (Oxigraph server).
+def serve(store_path, port, timeout, allow_service, cors_origin, workers):
+    """Serve the store, read-only, over the SPARQL 1.1 protocol at http://127.0.0.1:PORT/query.
 
-    Stop it with Ctrl-C. All graphs are queried as one by default."""
-    from govkg.graph.remote import check_servable, serve
+    All graphs are queried as one by default. When a build replaces the store, the server answers
+    from the new one. Stop it with Ctrl-C (or SIGTERM)."""
+    from govkg.graph.serve import ServeOptions, StoreServer, check_servable, describe
     from govkg.graph.store import open_store
 
     if str(store_path) == "memory":
         raise click.UsageError("serve needs a store on disk: build one with --store FOLDER")
-    store = open_store(store_path)
-    check_servable(store)
-    click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query ({'read-write' if writable else 'read-only'}); Ctrl-C stops it", err=True)
-    status = serve(store, port, writable)
-    if status:
-        raise click.ClickException(f"the oxigraph server stopped with status {status}")
+    check_servable(open_store(store_path))
+    options = ServeOptions(port=port, timeout=timeout, allow_service=allow_service,
+                           cors_origin=cors_origin, workers=workers)
+    server = StoreServer(store_path, options)
+    with stop_quietly("govkg serve stopped."):
+        server.serve_forever(on_ready=lambda _: click.echo(describe(options), err=True))
 
 
 @main.command()
 @store_option
 @click.option("--endpoint", required=True,
-              help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
-                   "http://localhost:3030/DATASET/data (Fuseki).")
+              help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                   "http://localhost:3030/DATASET/data (Fuseki) or http://localhost:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--query-endpoint", metavar="URL",
+              help="The server's SPARQL query endpoint, used to list its graphs (by default the one beside "
+                   "--endpoint: /query for Oxigraph and Fuseki, /sparql for Virtuoso).")
+@click.option("--graph-prefix", metavar="IRI",
+              help="Put the store's graphs under this prefix (e.g. urn:govkg:survey-2024:), to keep "
+                   "several stores apart in one dataset; only graphs under it are ever replaced or deleted.")
+@click.option("--dry-run", is_flag=True, help="List what would be added, replaced and deleted; change nothing.")
 @click.option("--user", help="User name, for servers that need a login.")
 @click.option("--password", help="Password, with --user.", envvar="GOVKG_PASSWORD")
 @friendly_errors
-def push(store_path, endpoint, user, password):
-    """Upload the store to a SPARQL server, one named graph per document.
+def push(store_path, endpoint, query_endpoint, graph_prefix, dry_run, user, password):
+    """Make the server's copy of the store equal to the store: each graph of the store replaced
+    whole (HTTP PUT), govkg graphs the store no longer has (removed documents) deleted.
 
-    Each graph is replaced (HTTP PUT), so pushing again updates and never duplicates."""
+    Graphs not from govkg (not under the graph prefix) are never touched. Two stores in one
+    dataset need two --graph-prefix values; otherwise the second push replaces the first."""
+    from govkg.graph.remote import GRAPH_BASE, SparqlEndpoint, query_endpoint_for
     from govkg.graph.remote import push as push_store
     from govkg.graph.store import open_store
 
-    report = push_store(open_store(store_path), endpoint, user, password)
-    click.echo(f"{endpoint}: {report.graphs} graphs, {report.triples} triples pushed")
+    store = open_store(store_path)
+    with store.reading():  # a missing store is said before the server is asked anything
+        pass
+    server = SparqlEndpoint(query_endpoint or query_endpoint_for(endpoint), endpoint, user=user, password=password)
+    plan = push_store(store, server, graph_prefix=graph_prefix or GRAPH_BASE, dry_run=dry_run)
+    if dry_run:
+        for line in plan.lines():
+            click.echo(line)
+        click.echo(f"{endpoint}: would add {len(plan.added)}, replace {len(plan.replaced)} and delete "
+                   f"{len(plan.deleted)} graphs (dry run: nothing changed)")
+        return
+    click.echo(f"{endpoint}: {len(plan.added)} graphs added, {len(plan.replaced)} replaced, "
+               f"{len(plan.deleted)} deleted; {plan.triples} triples pushed")
 
 
 @main.command(name="eval")

@@ -113,7 +113,8 @@ def test_query_adoptions_columns_and_rows(runner, example_store):
     result = runner.invoke(main, ["query", "adoptions", "--store", str(example_store), "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert list(rows[0]) == ["doc", "place", "place_level", "code", "district", "city", "province", "mechanism", "evidence"]
+    assert list(rows[0]) == ["doc", "place", "place_level", "code", "district", "city", "province", "mechanism", "evidence",
+                             "date", "self_claim", "planned"]
     found = {(r["doc"], r["place"], r["place_level"], r["mechanism"]) for r in rows}
     assert ("tongxi-grid-governance.txt", "桐溪区", "district", "四清单一目录") in found
     assert ("yangchuan-two-cases.txt", "白鹭村", "village", "四议两公开") in found

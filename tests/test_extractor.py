@@ -69,7 +69,7 @@ def test_two_extractors_keep_their_own_thesaurus_words(tmp_path):
 def test_steps_have_names_and_a_subset_runs_alone():
     extractor = default_extractor()
     assert extractor.step_names == (
-        "normalize", "sentences", "places", "mechanisms", "discover", "adoptions", "organizations", "outcomes",
+        "normalize", "dates", "sentences", "places", "mechanisms", "discover", "adoptions", "organizations", "outcomes",
     )
     facts = extractor(doc("桐溪区推行“红色物业”。"), steps=["normalize", "sentences", "places"])
     assert [p.name for p in facts.places] == ["桐溪区"]
@@ -81,7 +81,7 @@ def test_steps_have_names_and_a_subset_runs_alone():
     [
         (["places"], "step places needs step sentences before it"),
         (["normalize", "sentences", "adoptions"], "step adoptions needs step places, discover before it"),
-        (["normalise"], "no step called normalise; the steps are normalize, sentences, places, mechanisms, "
+        (["normalise"], "no step called normalise; the steps are normalize, dates, sentences, places, mechanisms, "
                         "discover, adoptions, organizations, outcomes"),
     ],
 )

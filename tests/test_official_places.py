@@ -256,3 +256,14 @@ def test_the_store_with_codes_conforms_to_the_shapes(official_store):
 )
 def test_facts_go_to_the_unit_that_does_them(text, expected):
     assert adopters_of(text) == expected
+
+
+@pytest.mark.parametrize("sentence, path", [
+    # The text is matched in its simplified fold, where 乾 reads 干: the name is found all the same.
+    ("吉林省松原市乾安县推行积分制管理。", ("吉林省", "松原市", "乾安县")),
+    ("乾安县推行积分制管理。", ("吉林省", "松原市", "乾安县")),
+])
+def test_an_official_name_the_simplified_fold_changes_is_found(sentence, path):
+    facts = extract(SourceDocument("a.txt", sentence + "\n", "0" * 64))
+    assert path in {p.path for p in facts.places}
+    assert [a.place.path for a in facts.adoptions] == [path]

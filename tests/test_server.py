@@ -1,10 +1,12 @@
-"""A real Oxigraph server on loopback: govkg serve, and govkg push to a Graph Store endpoint."""
+"""govkg serve as a real process on loopback: answers, refuses, times out, follows rebuilds, and
+leaves no process behind however it is stopped."""
 
 from __future__ import annotations
 
 import json
-import re
-import socket
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -14,151 +16,232 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from govkg.cli import main
-from govkg.graph.remote import oxigraph_binary
+from govkg.graph.serve import asks_for_service
+from tests.servers import free_port, oxigraph, sparql, stop, wait_until_answering
 
-COUNT_IN_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+GOVKG = str(Path(sys.executable).with_name("govkg"))
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT_ADOPTIONS = "PREFIX gk: <https://w3id.org/govkg/ontology#> SELECT (COUNT(?a) AS ?n) WHERE { ?a a gk:Adoption }"
 
 
-def sparql(port: int, query: str) -> list[dict]:
-    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = json.load(response)
-    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
 
 
-def wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read() if process.stderr else ''}")
-        try:
-            sparql(port, "SELECT * WHERE { } LIMIT 1")
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    raise TimeoutError(f"no server on port {port}")
+def query_workers(pid: int) -> set[int]:
+    """The worker processes of a govkg serve (not multiprocessing's resource tracker)."""
+    return {p for p in children_of(pid) if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()}
 
 
-def start(command: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def alive(pid: int) -> bool:
     try:
-        wait_until_up(port, process)
-    except Exception:
-        process.kill()
-        raise
-    return process
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.1)
+    return {p for p in pids if alive(p)}
+
+
+class Served:
+    def __init__(self, store: Path, *options: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/query"
+        self.process = subprocess.Popen(
+            [GOVKG, "serve", "--store", str(store), "--port", str(self.port), *options],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def __enter__(self):
+        try:
+            wait_until_answering(self.url, self.process)
+        except Exception:
+            stop(self.process)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process)
+        self.process.communicate(timeout=10)
+
+
+def request(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+    """(status, headers, body) of a request, errors included."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def query_url(url: str, query: str) -> str:
+    return url + "?" + urllib.parse.urlencode({"query": query})
 
 
 @pytest.fixture
-def oxigraph_server(tmp_path):
-    port = free_port()
-    process = start([oxigraph_binary(), "serve", "--location", str(tmp_path / "server-db"),
-                     "--bind", f"127.0.0.1:{port}", "--union-default-graph"], port)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def test_push_then_push_again_never_doubles(oxigraph_server, example_store):
-    from govkg.queries import bind_parameters, named_queries
-
-    port = oxigraph_server
-    endpoint = f"http://127.0.0.1:{port}/store"
-    runner = CliRunner()
-    first = runner.invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
-    assert first.exit_code == 0, first.output
-    graphs, triples = map(int, re.fullmatch(rf"{re.escape(endpoint)}: (\d+) graphs, (\d+) triples pushed\n", first.output).groups())
-    assert graphs == 6  # three documents, the places, the vocabulary and the store's own, each a named graph
-    count = int(sparql(port, COUNT_IN_GRAPHS)[0]["n"])
-    assert count == triples
-    second = runner.invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
-    assert second.output == first.output
-    assert int(sparql(port, COUNT_IN_GRAPHS)[0]["n"]) == count
-    # Over HTTP the server answers govkg's own trace query as the local store does.
-    rows = sparql(port, bind_parameters(named_queries()["trace"].sparql, {"mechanism": "1+3+N"}))
-    assert {(r["place"], r["city"]) for r in rows} == {("桐溪区", "岚州市"), ("竹溪区", "岚州市")}
-
-
-def test_push_to_nowhere_is_one_line(example_store):
-    port = free_port()
-    result = CliRunner().invoke(main, ["push", "--store", str(example_store), "--endpoint", f"http://127.0.0.1:{port}/store"])
-    assert result.exit_code == 1
-    assert result.output.startswith(f"Error: http://127.0.0.1:{port}/store: cannot reach the server (")
-    assert len(result.output.splitlines()) == 1
-
-
-def test_push_refused_by_the_server(oxigraph_server, example_store):
-    endpoint = f"http://127.0.0.1:{oxigraph_server}/no-such-path"
-    result = CliRunner().invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
-    assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {endpoint}: the server refused graph ")
+def own_store(tmp_path):
+    """A store of the example corpus that a test may rebuild."""
+    store = tmp_path / "store"
+    subprocess.run([GOVKG, "build", str(EXAMPLES), "--store", str(store), "--quiet"], check=True)
+    return store
 
 
 def test_serve_answers_queries_and_refuses_updates(example_store):
-    port = free_port()
-    govkg = str(Path(sys.executable).with_name("govkg"))
-    process = start([govkg, "serve", "--store", str(example_store), "--port", str(port)], port)
-    try:
-        rows = sparql(port, "PREFIX gk: <https://w3id.org/govkg/ontology#> SELECT (COUNT(?a) AS ?n) WHERE { ?a a gk:Adoption }")
-        assert int(rows[0]["n"]) == 13
-        update = urllib.request.Request(
-            f"http://127.0.0.1:{port}/update", data=b"DROP ALL", method="POST",
-            headers={"Content-Type": "application/sparql-update"},
-        )
-        with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(update, timeout=10)
-        assert int(sparql(port, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]) > 1000
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with Served(example_store) as served:
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) == 13
+        status, _, body = request(f"http://127.0.0.1:{served.port}/update", b"DROP ALL",
+                                  {"Content-Type": "application/sparql-update"})
+        assert status == 403 and b"read-only" in body
+        status, _, body = request(served.url, urllib.parse.urlencode({"query": "DROP ALL"}).encode(),
+                                  {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 400 and body.startswith(b"malformed SPARQL (or an update")
+        assert int(sparql(served.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]) > 1000
+        # The result formats a client asks for.
+        status, headers, body = request(query_url(served.url, COUNT_ADOPTIONS), headers={"Accept": "text/csv"})
+        assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.splitlines() == [b"n", b"13"]
+        status, headers, body = request(
+            query_url(served.url, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"),
+            headers={"Accept": "application/n-triples"})
+        assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+        assert len(body.decode().strip().splitlines()) == 3
 
 
-def test_push_with_a_login_answers_the_servers_challenge(example_store):
-    """A small Graph Store endpoint on loopback that wants Basic credentials, as Fuseki does."""
-    import base64
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+@pytest.mark.parametrize("stop_signal, code", [(signal.SIGTERM, 0), (signal.SIGINT, 0), (signal.SIGKILL, -9)])
+def test_no_process_outlives_a_stopped_serve(example_store, stop_signal, code):
+    with Served(example_store) as served:
+        workers = children_of(served.process.pid)
+        assert len(query_workers(served.process.pid)) == 2
+        assert all(alive(p) for p in workers)
+        served.process.send_signal(stop_signal)
+        assert served.process.wait(timeout=15) == code
+        assert wait_gone(workers, 10) == set()
+        if stop_signal != signal.SIGKILL:
+            assert served.process.stderr.read().strip().endswith("govkg serve stopped.")
+        # The port is free again: a new server starts on it at once.
+        again = subprocess.Popen([GOVKG, "serve", "--store", str(example_store), "--port", str(served.port)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_answering(served.url, again)
+        finally:
+            stop(again)
 
-    received = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self):  # noqa: N802 (http.server's naming)
-            expected = "Basic " + base64.b64encode(b"admin:s3cret").decode()
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.headers.get("Authorization") != expected:
-                self.send_response(401)
-                self.send_header("WWW-Authenticate", 'Basic realm="govkg-test"')
-                self.end_headers()
-                return
-            received.append((self.path, len(body)))
-            self.send_response(204)
-            self.end_headers()
+def test_a_query_past_the_timeout_is_stopped_and_the_server_goes_on(example_store):
+    with Served(example_store, "--timeout", "1") as served:
+        started = time.monotonic()
+        status, _, body = request(query_url(served.url, CROSS_PRODUCT))
+        took = time.monotonic() - started
+        assert status == 503, body
+        assert body.decode() == "the query was stopped after 1 s (the server's time limit; govkg serve --timeout sets it)"
+        assert took < 2.0
+        # The stopped worker is replaced: queries are answered again, two at a time.
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) == 13
+        deadline = time.monotonic() + 20
+        while len(query_workers(served.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) == 13
 
-        def log_message(self, *args):
-            pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        endpoint = f"http://127.0.0.1:{server.server_address[1]}/ds/data"
-        denied = CliRunner().invoke(main, ["push", "--store", str(example_store), "--endpoint", endpoint])
-        assert denied.exit_code == 1 and "(HTTP 401" in denied.output
-        result = CliRunner().invoke(
-            main, ["push", "--store", str(example_store), "--endpoint", endpoint, "--user", "admin"],
-            env={"GOVKG_PASSWORD": "s3cret"},
-        )
-        assert result.exit_code == 0, result.output
-        assert len(received) == 6 and all(path.startswith("/ds/data?graph=https%3A%2F%2Fw3id.org") for path, _ in received)
-    finally:
-        server.shutdown()
+def test_a_busy_core_is_freed_when_the_query_is_stopped(example_store):
+    with Served(example_store, "--timeout", "1", "--workers", "1") as served:
+        (before,) = query_workers(served.process.pid)
+        request(query_url(served.url, CROSS_PRODUCT))
+        assert wait_gone({before}, 5) == set()  # the worker that ran it is gone, not computing on
+
+
+def test_service_is_refused_unless_allowed(example_store, tmp_path):
+    with oxigraph(tmp_path / "other") as other:
+        urllib.request.urlopen(urllib.request.Request(
+            other + "/store?default", data=b'<urn:x:s> <urn:x:p> "from elsewhere" .',
+            headers={"Content-Type": "application/n-triples"}, method="POST"), timeout=10).read()
+        federated = f"SELECT ?o WHERE {{ SERVICE <{other}/query> {{ ?s ?p ?o }} }}"
+        with Served(example_store) as served:
+            status, _, body = request(query_url(served.url, federated))
+            assert status == 400
+            assert body.decode() == ("SERVICE is turned off on this server (it would make the server fetch other "
+                                     "URLs); start it with govkg serve --allow-service to allow it")
+        with Served(example_store, "--allow-service") as served:
+            assert sparql(served.url, federated) == [{"o": "from elsewhere"}]
+
+
+@pytest.mark.parametrize("query, asks", [
+    ("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }", True),
+    ("select * where { service silent <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * WHERE {\n  Service\t<http://x/> {} }", True),
+    ('SELECT * WHERE { ?s ?p "SERVICE" }', False),
+    ("SELECT ?service WHERE { ?service a <http://x/SERVICE> }", False),
+    ("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o }", False),
+    ("SELECT * WHERE { ?s ?p ?o } # SERVICE in a comment", False),
+    ('SELECT * WHERE { ?s ?p """a\nSERVICE <http://x/> {}""" }', False),
+])
+def test_what_counts_as_a_service_clause(query, asks):
+    assert asks_for_service(query) is asks
+
+
+def test_cors_only_for_the_origin_given(example_store):
+    with Served(example_store, "--cors", "https://yasgui.example.org") as served:
+        url = query_url(served.url, COUNT_ADOPTIONS)
+        _, headers, _ = request(url, headers={"Origin": "https://yasgui.example.org"})
+        assert headers["Access-Control-Allow-Origin"] == "https://yasgui.example.org"
+        _, headers, _ = request(url, headers={"Origin": "https://elsewhere.example.com"})
+        assert headers["Access-Control-Allow-Origin"] is None
+        status, headers, _ = request(served.url, method="OPTIONS", headers={
+            "Origin": "https://yasgui.example.org", "Access-Control-Request-Method": "POST"})
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+    with Served(example_store) as served:  # no --cors: no header for any page
+        _, headers, _ = request(query_url(served.url, COUNT_ADOPTIONS), headers={"Origin": "https://yasgui.example.org"})
+        assert headers["Access-Control-Allow-Origin"] is None
+
+
+def test_after_a_rebuild_the_new_store_is_served(own_store, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES, corpus)
+    subprocess.run([GOVKG, "build", str(corpus), "--store", str(own_store), "--quiet", "--sync"], check=True)
+    with Served(own_store) as served:
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) == 13
+        (corpus / "lanzhou-new-article.txt").write_text(
+            "岚州市桐溪区柳岸街道推行“四议两公开”工作法，全面推行积分制管理。\n", encoding="utf-8")
+        subprocess.run([GOVKG, "build", str(corpus), "--store", str(own_store), "--quiet", "--sync"], check=True)
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) > 13
+        os.remove(corpus / "lanzhou-new-article.txt")
+        subprocess.run([GOVKG, "build", str(corpus), "--store", str(own_store), "--quiet", "--sync"], check=True)
+        assert int(sparql(served.url, COUNT_ADOPTIONS)[0]["n"]) == 13
+
+
+def test_a_port_in_use_is_one_line(example_store):
+    with Served(example_store) as served:
+        second = subprocess.run([GOVKG, "serve", "--store", str(example_store), "--port", str(served.port)],
+                                capture_output=True, text=True, timeout=30)
+    assert second.returncode == 1
+    assert second.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{served.port} (")
+    assert second.stderr.rstrip().endswith("is another server using it? Choose another with --port")
+    assert len(second.stderr.strip().splitlines()) == 1
+
+
+def test_serve_needs_a_store_on_disk(tmp_path):
+    result = subprocess.run([GOVKG, "serve", "--store", str(tmp_path / "nothing")], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {tmp_path / 'nothing'}: no store here; build one first with: govkg build PATH --store {tmp_path / 'nothing'}\n"
+
+
+def test_json_results_of_the_served_store_parse(example_store):
+    with Served(example_store) as served:
+        status, headers, body = request(query_url(served.url, COUNT_ADOPTIONS), headers={"Accept": "application/sparql-results+json"})
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "13"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -208,7 +209,9 @@ def test_search_and_filters_hide_nodes(example_store, tmp_path, open_view):
     view = open_view(write_view(example_store, tmp_path, "--all"))
     total = view.evaluate("window.govkgView.nodeView.length")
     view.page.fill("#search", "白鹭")
-    assert view.evaluate("window.govkgView.nodeView.get().map(n => n.label)") == ["白鹭村"]
+    # The match and what it links to: its mechanisms and the town it lies in.
+    assert sorted(view.evaluate("window.govkgView.nodeView.get().map(n => n.label)")) == sorted(
+        ["白鹭村", "芦花镇", "四议两公开", "积分制管理"])
     view.page.fill("#search", "")
     view.page.uncheck("#kinds input[data-value='mechanism']")
     remaining = view.evaluate("window.govkgView.nodeView.get().map(n => n.kind)")
@@ -223,3 +226,107 @@ def test_font_stack_and_charset(example_store, tmp_path):
 
 def test_examples_are_what_the_views_show():
     assert EXAMPLES.is_dir()
+
+
+MECHANISMS_FOR_SCALE = ["积分制管理", "红色物业", "在职党员“双报到”", "四议两公开", "四清单一目录", "党建联席会议制度",
+                        "楼栋党群驿站", "“1+3+N”网格力量配备模式", "共建共治契约"]
+
+LABEL_BOXES = """() => {
+  const view = window.govkgView, network = view.network, scale = network.getScale();
+  return view.nodeView.getIds().map(id => {
+    const box = network.getBoundingBox(id);
+    const a = network.canvasToDOM({x: box.left, y: box.top}), b = network.canvasToDOM({x: box.right, y: box.bottom});
+    return {id: id, left: a.x, top: a.y, right: b.x, bottom: b.y, font: 14 * scale};
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def six_hundred_places(tmp_path_factory):
+    """A store of 600 real districts and counties, each said to use one of nine mechanisms (invented
+    sentences: the place names come from the gazetteer of official divisions)."""
+    from govkg.ontology.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    paths = []  # every district and county of one city after another, as a corpus covers a region
+    for province in gazetteer.children(None):
+        for city in gazetteer.children(province):
+            if city.level == "city" and len(paths) < 600:
+                paths += [gazetteer.path_of(d) for d in gazetteer.children(city) if d.level in ("district", "county")]
+    paths = paths[:600]
+    assert len(paths) == 600
+    corpus = tmp_path_factory.mktemp("six-hundred") / "corpus"
+    corpus.mkdir()
+    for article in range(30):
+        lines = [f"第{article + 1}篇 基层治理动态", ""]
+        for k, path in enumerate(paths[article * 20:(article + 1) * 20]):
+            mechanism = MECHANISMS_FOR_SCALE[(article * 20 + k) % len(MECHANISMS_FOR_SCALE)]
+            lines.append(f"{''.join(path)}全面推行{mechanism}，群众满意度明显提升。")
+        (corpus / f"article-{article:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = corpus.parent / "store"
+    result = CliRunner().invoke(main, ["build", str(corpus), "--store", str(store), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str, float]]:
+    """Pairs of label boxes that overlap by more than a tenth of the smaller one."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if width > 0 and height > 0:
+                smaller = min((a["right"] - a["left"]) * (a["bottom"] - a["top"]), (b["right"] - b["left"]) * (b["bottom"] - b["top"]))
+                if width * height > 0.1 * smaller:
+                    found.append((a["id"], b["id"], width * height / smaller))
+    return found
+
+
+def test_six_hundred_places_by_city_are_a_readable_picture(six_hundred_places, tmp_path, open_view):
+    places = CliRunner().invoke(main, ["query", "places", "--store", str(six_hundred_places), "--format", "json"])
+    # All but one: the extractor misses 古县 (its one-character stem is a common word).
+    assert sum(1 for row in json.loads(places.output) if row["place_level"] in ("district", "county")) >= 599
+    path = write_view(six_hundred_places, tmp_path, "--all", "--level", "city")
+    view = open_view(path)
+    assert view.errors == [] and view.attempted == []
+    kinds = view.evaluate("window.govkgView.nodes.get().map(n => n.kind)")
+    assert kinds.count("mechanism") == len(MECHANISMS_FOR_SCALE) and 40 <= kinds.count("place") <= 120
+    boxes = view.evaluate(LABEL_BOXES)
+    assert min(box["font"] for box in boxes) >= 9  # px on the screen at the zoom the page opens with
+    assert _overlaps(boxes) == []
+    container = view.evaluate("(() => { const b = document.getElementById('graph').getBoundingClientRect(); return [b.width, b.height]; })()")
+    assert all(-1 <= box["left"] and box["right"] <= container[0] + 1 and -1 <= box["top"] and box["bottom"] <= container[1] + 1
+               for box in boxes)  # everything in view
+    view.page.screenshot(path=str(tmp_path / "six-hundred-by-city.png"))
+    # The same picture at every load, and from every run of govkg view.
+    first = view.evaluate("window.govkgView.network.getPositions()")
+    again = open_view(path).evaluate("window.govkgView.network.getPositions()")
+    (tmp_path / "second").mkdir()
+    rewritten = open_view(write_view(six_hundred_places, tmp_path / "second", "--all", "--level", "city"))
+    assert first == again == rewritten.evaluate("window.govkgView.network.getPositions()")
+
+
+def test_a_search_keeps_the_match_and_its_neighbours_in_view(six_hundred_places, tmp_path, open_view):
+    view = open_view(write_view(six_hundred_places, tmp_path, "--all", "--level", "city"))
+    city = view.evaluate("window.govkgView.nodes.get().filter(n => n.kind === 'place').map(n => n.label).sort()[0]")
+    view.page.fill("#search", city)
+    shown = view.evaluate("window.govkgView.shown")
+    matches = [node for node, why in shown.items() if why == "match"]
+    neighbours = [node for node, why in shown.items() if why == "neighbour"]
+    assert len(matches) >= 1 and len(neighbours) >= 1
+    visible = set(view.evaluate("window.govkgView.nodeView.getIds()"))
+    assert visible == set(matches) | set(neighbours)
+    linked = view.evaluate(f"window.govkgView.edges.get().filter(e => e.from === {json.dumps(matches[0])} || e.to === {json.dumps(matches[0])}).length")
+    assert linked >= 1
+    boxes = view.evaluate(LABEL_BOXES)
+    container = view.evaluate("(() => { const b = document.getElementById('graph').getBoundingClientRect(); return [b.width, b.height]; })()")
+    assert all(-1 <= b["left"] and b["right"] <= container[0] + 1 and -1 <= b["top"] and b["bottom"] <= container[1] + 1 for b in boxes)
+    view.page.screenshot(path=str(tmp_path / "search.png"))
+
+
+def test_above_the_cap_the_page_says_what_was_left_out(six_hundred_places, tmp_path, open_view):
+    view = open_view(write_view(six_hundred_places, tmp_path, "--all", "--level", "city", "--max-nodes", "30"))
+    assert view.evaluate("window.govkgView.nodes.length") == 30
+    text = view.evaluate("document.body.innerText")
+    assert "This view shows the 30 best connected of" in text and "--max-nodes" in text

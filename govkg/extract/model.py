@@ -17,6 +17,18 @@ class SourceDocument:
     sha256: str
     encoding: str = "UTF-8"
     media_type: str = "text/plain"
+    page_date: str | None = None  # a web page's publication date from its metadata (YYYY-MM-DD)
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """When a document was published: `value` in ISO form only as precise as known (2023,
+    2023-06 or 2023-06-03, as `precision` says: year, month or day), and where it came from
+    (manifest, page: the web page's metadata, text: a date line of the text)."""
+
+    value: str
+    precision: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,8 @@ class Adoption:
     surface: str
     evidence: Evidence
     further_evidence: tuple[Evidence, ...] = ()
+    self_claim: bool = False  # the text claims to be first (首创, 率先, 首个 ...)
+    planned: bool = False  # only planned (计划, 拟, 将, 力争 ...), not yet done
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,7 @@ class DocumentFacts:
     # The text names its places by placeholders (××市××区, xx镇): a template or an anonymised
     # report, whose facts belong to no real place.
     anonymised: bool = False
+    date: DocumentDate | None = None
 
     def evidence(self, sentence: Sentence) -> Evidence:
         start, end = self.normalized.source_span(sentence.start, sentence.end)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govkg.errors import ExtractionError
+from govkg.extract.claims import with_claims
+from govkg.extract.dates import document_date
 from govkg.extract.discover import discover_mechanisms
 from govkg.extract.mechanisms import MechanismMatcher
 from govkg.extract.model import DocumentFacts, Place, SourceDocument
@@ -75,10 +77,10 @@ class PlacesStep:
     """Tokens of every sentence, place mentions with their paths resolved against the official
     divisions, and the places of the document."""
 
-    def __init__(self, tagger: Tagger, gazetteer: Gazetteer):
+    def __init__(self, tagger: Tagger, gazetteer: Gazetteer, simplify: Callable[[str], str] | None = None):
         self.tagger = tagger
         self.gazetteer = gazetteer
-        self.official_names = OfficialNames(gazetteer)
+        self.official_names = OfficialNames(gazetteer, simplify)
 
     def __call__(self, facts: DocumentFacts) -> None:
         fold = facts.normalized.fold
@@ -128,9 +130,13 @@ class DiscoverStep:
         facts.mechanism_mentions = sorted(kept + found, key=lambda m: m.start)
 
 
+def dates_step(facts: DocumentFacts) -> None:
+    facts.date = document_date(facts.source.page_date, facts.source.text)
+
+
 def adoptions_step(facts: DocumentFacts) -> None:
     # A template or an anonymised report: its facts belong to no real place.
-    facts.adoptions = [] if facts.anonymised else relate_adoptions(facts)
+    facts.adoptions = [] if facts.anonymised else with_claims(relate_adoptions(facts))
 
 
 def organizations_step(facts: DocumentFacts) -> None:
@@ -160,8 +166,9 @@ class Extractor:
         self.simplifier = opencc.OpenCC("t2s")
         self.steps: tuple[Step, ...] = (
             Step("normalize", NormalizeStep(self.simplifier.convert)),
+            Step("dates", dates_step),
             Step("sentences", sentences_step, ("normalize",)),
-            Step("places", PlacesStep(self.tagger, self.gazetteer), ("sentences",)),
+            Step("places", PlacesStep(self.tagger, self.gazetteer, self.simplifier.convert), ("sentences",)),
             Step("mechanisms", MechanismsStep(self.matcher), ("sentences",)),
             Step("discover", DiscoverStep(self.thesaurus), ("mechanisms",)),
             Step("adoptions", adoptions_step, ("places", "discover")),

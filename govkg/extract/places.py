@@ -285,14 +285,19 @@ class OfficialNames:
     """Finds the names of official units (provinces to towns, today's and former ones) in a
     text, with one Aho-Corasick automaton (pyahocorasick) of every name of the gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, simplify=None):
         import ahocorasick
 
         self.gazetteer = gazetteer
         self.automaton = ahocorasick.Automaton()
         for name in gazetteer.names():
             if len(name) >= 2 and _suffix_of(name) and len(name) > len(_suffix_of(name)):
-                self.automaton.add_word(name, name)
+                self.automaton.add_word(name, (len(name), name))
+                # The text is matched in its simplified fold, where a name written with a character
+                # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
+                folded = simplify(name) if simplify is not None else name
+                if folded != name and len(folded) == len(name) and folded not in self.automaton:
+                    self.automaton.add_word(folded, (len(folded), name))
         if len(self.automaton):
             self.automaton.make_automaton()
 
@@ -300,8 +305,8 @@ class OfficialNames:
         """(start, end, name) of every official name inside text[start:end], overlaps included."""
         if not len(self.automaton):
             return []
-        return [(start + last + 1 - len(name), start + last + 1, name)
-                for last, name in self.automaton.iter(text[start:end])]
+        return [(start + last + 1 - length, start + last + 1, name)
+                for last, (length, name) in self.automaton.iter(text[start:end])]
 
     def child_written_short(self, parent: str, text: str, at: int) -> tuple[int, str] | None:
         """A unit of `parent` (a province or city) written by its short name at text[at:]

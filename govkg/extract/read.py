@@ -98,12 +98,13 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
     if not data.strip():
         raise InputError(f"{path}: file is empty")
     suffix = path.suffix.lower()
+    page_date = None
     if suffix in DOCX_SUFFIXES:
         text, encoding, media_type = docx_text(path, data), "UTF-8", DOCX_MEDIA_TYPE
     elif suffix in PDF_SUFFIXES:
         text, encoding, media_type = pdf_text(path, data), "UTF-8", "application/pdf"
     elif suffix in HTML_SUFFIXES or _HTML_START.match(data[:1024]):
-        text, encoding = html_article(path, data)
+        text, encoding, page_date = html_article(path, data)
         media_type = "text/html"
     else:
         text, encoding = decode_text(path, data)
@@ -112,7 +113,7 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
         raise InputError(f"{path}: looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{path}: file is empty")
-    return SourceDocument(name or path.name, text, hashlib.sha256(data).hexdigest(), encoding, media_type)
+    return SourceDocument(name or path.name, text, hashlib.sha256(data).hexdigest(), encoding, media_type, page_date)
 
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -243,9 +244,11 @@ def _undecodable(path: Path, data: bytes, codec: str, exc: UnicodeDecodeError) -
     )
 
 
-def html_article(path: Path, data: bytes) -> tuple[str, str]:
-    """The article of an HTML page as text (title, then one paragraph per block) and the page's
-    encoding. trafilatura finds the article and drops menus, footers, scripts and tables."""
+def html_article(path: Path, data: bytes) -> tuple[str, str, str | None]:
+    """The article of an HTML page as text (title, then one paragraph per block), the page's
+    encoding and its publication date (YYYY-MM-DD, from its metadata, or None). trafilatura finds
+    the article and drops menus, footers, scripts and tables; the date is htmldate's reading of
+    the page's meta tags and markup, as trafilatura asks for it."""
     import trafilatura
 
     encoding = _declared_encoding(data)
@@ -276,7 +279,7 @@ def html_article(path: Path, data: bytes) -> tuple[str, str]:
     # The title apart; the article's lines as trafilatura gives them (one per paragraph or <br>):
     # the normalizer joins a line that stops in mid-sentence with the next.
     text = (title + "\n\n" if title else "") + "\n".join(lines) + "\n"
-    return text, name
+    return text, name, (article.date or None)
 
 
 MIN_ARTICLE = 50  # characters: less than this from the precise reading, and the page is read again

@@ -54,6 +54,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with skip_unreadable
     thesaurus_kept: list[str] = field(default_factory=list)  # extra files used again from the store
+    manifest_unmatched: list[str] = field(default_factory=list)  # manifest rows naming no document built
     triples: int = 0
     seconds: float = 0.0
     # Seconds per phase: read, each extraction step (extract:NAME), rdf, write.
@@ -96,6 +97,7 @@ def build(
     paths: Iterable[str | Path], store_path: str | Path, thesaurus_files: tuple[str, ...] | None = None,
     workers: int | None = None, *, sync: Iterable[str | Path] = (), skip_unreadable: bool = False,
     wait: bool = True, on_wait: Callable[[str], None] | None = None, progress: Progress | None = None,
+    manifest: dict | None = None,
 ) -> BuildReport:
     """Extract the facts of every source file under `paths` into the store at `store_path`,
     with `workers` processes for the extraction (default: one per CPU).
@@ -105,14 +107,19 @@ def build(
     the vocabulary graph is stored from, that one reading. Documents are known by their path
     relative to the folder given; unchanged ones are not extracted again; with `sync`, the
     documents once built from those folders whose files are gone are removed. Writers take turns
-    (`wait`, `on_wait`: see GraphStore.transaction)."""
+    (`wait`, `on_wait`: see GraphStore.transaction). `manifest`: what a manifest says of the
+    documents, by name (govkg.graph.manifest.read_manifest); a document whose row changed is
+    written again."""
     started = time.perf_counter()
     report = BuildReport()
     checked, report.skipped = check_sources(paths, skip_unreadable, progress)
+    manifest = manifest or {}
+    names = {c.source.name for c in checked}
+    report.manifest_unmatched = sorted(name for name in manifest if name not in names)
     report.timings["read"] = time.perf_counter() - started
     store = open_store(store_path)
     with store.transaction(wait=wait, on_wait=on_wait) as draft:
-        _build_into(draft.store, checked, thesaurus_files, workers, sync, report, progress)
+        _build_into(draft, checked, thesaurus_files, workers, sync, report, progress, manifest)
         report.triples = len(draft.store)
         # Compacting merges the files of the bulk loads; after a few changed documents it would
         # cost more than it saves.
@@ -121,10 +128,19 @@ def build(
     return report
 
 
-def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, workers, sync, report: BuildReport,
-                progress: Progress | None) -> None:
+def _state(checked: Checked, manifest: dict) -> str:
+    """What tells a changed document: its file's hash, and its manifest row's digest."""
+    entry = manifest.get(checked.source.name)
+    return checked.sha256 if entry is None else f"{checked.sha256} {entry.digest}"
+
+
+def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildReport,
+                progress: Progress | None, manifest: dict) -> None:
+    # The draft's database is reached through the draft, never held in a local: something that
+    # keeps a frame of the call stack alive (seen while the extractor is made, after an HTML page
+    # was read) would otherwise keep it open, and it must be closed before it replaces the store.
     started = time.perf_counter()
-    kept = kept_thesaurus(store)
+    kept = kept_thesaurus(draft.store)
     if thesaurus_files is None:
         extra = [(name, data) for name, data in kept]
         report.thesaurus_kept = [name for name, _ in kept]
@@ -132,17 +148,17 @@ def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, worker
         extra = read_thesaurus_files(tuple(str(f) for f in thesaurus_files))
     vocabulary = load_vocabulary_of(extra)
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
-    known = stored_documents(store)
-    stored = known if stored_fingerprint(store) == vocabulary.fingerprint else {}
-    changed = [c for c in checked if stored.get(c.source.name) != c.sha256]
-    report.unchanged = [c.source.name for c in checked if stored.get(c.source.name) == c.sha256]
-    gone = _gone(store, checked, sync)
+    known = stored_documents(draft.store)
+    stored = known if stored_fingerprint(draft.store) == vocabulary.fingerprint else {}
+    changed = [c for c in checked if stored.get(c.source.name) != _state(c, manifest)]
+    report.unchanged = [c.source.name for c in checked if stored.get(c.source.name) == _state(c, manifest)]
+    gone = _gone(draft.store, checked, sync)
     for name in gone:
-        _remove_document(store, name)
+        _remove_document(draft.store, name)
     report.removed = gone
     gazetteer = Gazetteer.load()
     report.timings["prepare"] = time.perf_counter() - started
-    replace_graph(store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
+    replace_graph(draft.store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
         ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
     new_paths: set[tuple[str, ...]] = set()  # every place path the new documents name
     if changed:
@@ -156,21 +172,21 @@ def _build_into(store: ox.Store, checked: list[Checked], thesaurus_files, worker
             extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
         with contextlib.closing(extracted):
-            _load(store, extracted, known, changed, report, new_paths, progress)
+            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest)
         report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
         report.timings["rdf"] = report.timings.pop("rdf", 0.0)  # after the extraction steps
     started = time.perf_counter()
-    _join_places(store, new_paths, report.added + report.replaced, gazetteer)
+    _join_places(draft.store, new_paths, report.added + report.replaced, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
-    if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(store):
-        _write_store_graph(store, extra, checked)
+    if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
+        _write_store_graph(draft.store, extra, checked)
     # Incremental when the stored places were made by this govkg (same fingerprint) and most
     # documents are unchanged; a full rewrite otherwise.
-    derive_graphs(store, gazetteer, incremental=bool(stored) and len(changed) + len(gone) < len(checked) // 2)
+    derive_graphs(draft.store, gazetteer, incremental=bool(stored) and len(changed) + len(gone) < len(checked) // 2)
     report.timings["write"] = time.perf_counter() - started
 
 
-def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress) -> None:
+def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches."""
     batch: list[ox.Quad] = []
     rdf_seconds = 0.0
@@ -183,7 +199,8 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         else:
             report.added.append(name)
         tick = time.perf_counter()
-        batch.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in document_triples(facts))
+        triples = document_triples(facts, entry=manifest.get(name))
+        batch.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
         new_paths.update(p.path for p in facts.places)
         rdf_seconds += time.perf_counter() - tick
         if progress:

@@ -88,8 +88,17 @@ def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
-def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) -> list[ox.Triple]:
-    """The RDF of one document's facts (to be stored in the document's own named graph)."""
+DATE_TYPES = {"day": _node(XSD + "date"), "month": _node(XSD + "gYearMonth"), "year": _node(XSD + "gYear")}
+
+
+def _boolean(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+
+
+def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None) -> list[ox.Triple]:
+    """The RDF of one document's facts (to be stored in the document's own named graph).
+    `entry`: the document's row of a manifest (govkg.graph.manifest.ManifestEntry), whose date,
+    title, URL, publisher and other columns come before what the text says."""
     gk, oa, dcterms, schema, skos = _Terms(GK), _Terms(OA), _Terms(DCTERMS), _Terms(SCHEMA), _Terms(SKOS)
     rdfs_label = _node(RDFS + "label")
     triples: dict[ox.Triple, None] = {}
@@ -101,7 +110,19 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) ->
     doc = _node(document_iri(name))
     add(doc, A, gk.Document)
     add(doc, gk.fileName, ox.Literal(name))
-    add(doc, dcterms.title, _zh(facts.title))
+    add(doc, dcterms.title, _zh(entry.title if entry is not None and entry.title else facts.title))
+    date = entry.date if entry is not None and entry.date is not None else facts.date
+    if date is not None:
+        add(doc, dcterms.issued, ox.Literal(date.value, datatype=DATE_TYPES[date.precision]))
+        add(doc, gk.dateSource, ox.Literal(date.source))
+    if entry is not None:
+        if entry.url:
+            add(doc, schema.url, ox.Literal(entry.url, datatype=_node(XSD + "anyURI")))
+        if entry.publisher:
+            add(doc, dcterms.publisher, _zh(entry.publisher))
+        if entry.metadata:
+            add(doc, gk.metadata, ox.Literal(entry.metadata_json, datatype=_node(RDF + "JSON")))
+        add(doc, gk.manifestDigest, ox.Literal(entry.digest))
     add(doc, gk.sha256, ox.Literal(facts.source.sha256))
     add(doc, dcterms.format, ox.Literal(facts.source.media_type))
     add(doc, gk.encoding, ox.Literal(facts.source.encoding))
@@ -157,6 +178,8 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity) ->
         main = evidence(adoption.evidence)
         add(node, gk.mainEvidence, main)
         add(node, gk.evidence, main)
+        add(node, gk.selfClaim, _boolean(adoption.self_claim))
+        add(node, gk.planned, _boolean(adoption.planned))
         for further in adoption.further_evidence:
             add(node, gk.evidence, evidence(further))
 
@@ -248,6 +271,10 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
             yield ox.Triple(node, rdfs_label, _zh(path[depth - 1]))
             if depth > 1:
                 yield ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1])))
+            # Every place it lies in, stated: roll-ups then need no property path, whose
+            # zero-or-more form servers answer differently (Virtuoso drops the zero step).
+            for outer in range(1, depth):
+                yield ox.Triple(node, gk.within, _node(place_iri(path[:outer])))
             for wanted, prop in (("district", gk.inDistrict), ("city", gk.inCity), ("province", gk.inProvince)):
                 unit = _unit_on_path(prefix, wanted, level_of)
                 if unit is not None:

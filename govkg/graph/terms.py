@@ -68,7 +68,7 @@ _CONVERTERS = {
     _XSD + "nonNegativeInteger": int,
     _XSD + "decimal": _number,
     _XSD + "double": _number,
-    _XSD + "boolean": lambda text: text == "true",
+    _XSD + "boolean": lambda text: text in ("true", "1"),  # the lexical forms of true (Virtuoso writes 1)
 }
 
 

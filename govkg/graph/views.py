@@ -78,18 +78,31 @@ def _cut_down(graph: nx.Graph, max_nodes: int) -> nx.Graph:
     return graph.subgraph(keep).copy()
 
 
-def _layout(graph: nx.Graph, hubs: int = 200) -> dict:
-    """Positions computed once in Python, in pixels. A force layout of thousands of nodes takes
-    minutes, so only the best connected nodes (the hubs: mechanisms, districts) get one; every
-    other node sits on a small ring around the hubs it links to, which takes linear time."""
+FONT_SIZE = 14  # px at zoom 1
+SEPARATE_UP_TO = 1500  # nodes: above this the page says to zoom in rather than keep every label apart
+
+
+def _label_box(label: str, size: float) -> tuple[float, float]:
+    """Width and height of a node and the label drawn under it, in pixels at zoom 1."""
+    width = sum(FONT_SIZE if ord(c) > 0x2E80 else FONT_SIZE * 0.6 for c in str(label)) + 6
+    return max(width, 2 * size), 2 * size + FONT_SIZE * 1.4
+
+
+def _layout(graph: nx.Graph, sizes: dict | None = None, hubs: int = 200) -> dict:
+    """Positions computed once in Python, in pixels, the same at every load (seeded). A force
+    layout of thousands of nodes takes minutes, so only the best connected nodes (the hubs:
+    mechanisms, districts) get one; every other node sits on a small ring around the hubs it
+    links to, which takes linear time. Then, up to SEPARATE_UP_TO nodes, nodes are pushed apart
+    until no two labels overlap."""
     import math
 
+    sizes = sizes or {}
     undirected = graph.to_undirected(as_view=True)
     ranked = sorted(undirected.nodes, key=lambda n: (-undirected.degree(n), str(n)))
     hub_set = set(ranked[:hubs])
     core = nx.spring_layout(undirected.subgraph(hub_set), seed=7, iterations=60)
     spread = 40 * (graph.number_of_nodes() ** 0.5)
-    positions = {n: (float(x) * spread, float(y) * spread) for n, (x, y) in core.items()}
+    positions = {n: (float(x) * spread * 1.6, float(y) * spread) for n, (x, y) in core.items()}
     pending = [n for n in ranked if n not in positions]
     crowd: dict = {}
     for _ in range(3):  # nodes two or three steps from a hub are placed in later rounds
@@ -109,7 +122,48 @@ def _layout(graph: nx.Graph, hubs: int = 200) -> dict:
     for k, node in enumerate(pending):  # not linked to anything placed: an outer ring
         angle = 2 * math.pi * k / max(len(pending), 1)
         positions[node] = (1.3 * spread * math.cos(angle), 1.3 * spread * math.sin(angle))
+    if graph.number_of_nodes() <= SEPARATE_UP_TO:
+        boxes = {n: _label_box(graph.nodes[n].get("label", n), sizes.get(n, 10)) for n in positions}
+        positions = _separated(positions, boxes)
     return positions
+
+
+def _separated(positions: dict, boxes: dict, rounds: int = 80) -> dict:
+    """Positions moved apart until no two boxes (centred under each node) overlap: overlapping
+    pairs, found through a grid, are pushed apart along the axis where they overlap least."""
+    pos = {n: list(p) for n, p in positions.items()}
+    order = sorted(pos, key=str)  # the same moves at every build
+    cell = max(max(w for w, _ in boxes.values()), max(h for _, h in boxes.values())) + 1
+    for _ in range(rounds):
+        grid: dict = {}
+        for n in order:
+            grid.setdefault((int(pos[n][0] // cell), int(pos[n][1] // cell)), []).append(n)
+        moved = False
+        for n in order:
+            gx, gy = int(pos[n][0] // cell), int(pos[n][1] // cell)
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for m in grid.get((gx + dx, gy + dy), ()):
+                        if str(m) <= str(n):
+                            continue
+                        (wn, hn), (wm, hm) = boxes[n], boxes[m]
+                        ox = (wn + wm) / 2 + 4 - abs(pos[n][0] - pos[m][0])
+                        oy = (hn + hm) / 2 + 2 - abs(pos[n][1] - pos[m][1])
+                        if ox <= 0 or oy <= 0:
+                            continue
+                        moved = True
+                        if ox < oy:
+                            step = ox / 2 if pos[n][0] != pos[m][0] else ox / 2 * (1 if str(n) < str(m) else -1)
+                            sign = 1 if pos[n][0] >= pos[m][0] else -1
+                            pos[n][0] += sign * step
+                            pos[m][0] -= sign * step
+                        else:
+                            sign = 1 if pos[n][1] >= pos[m][1] else -1
+                            pos[n][1] += sign * oy / 2
+                            pos[m][1] -= sign * oy / 2
+        if not moved:
+            break
+    return {n: (x, y) for n, (x, y) in pos.items()}
 
 
 VIEW_CHOICE = "choose exactly one of --mechanism M, --place P, --all or --bipartite"
@@ -126,19 +180,22 @@ class View:
 
 
 def view_of_store(store, *, mechanism: str | None = None, place: str | None = None,
-                  show_all: bool = False, bipartite: bool = False, level: str = "district",
+                  show_all: bool = False, bipartite: bool = False, level: str | None = None,
                   max_nodes: int = MAX_NODES) -> View:
     """The page of one of govkg view's choices: the places of a mechanism (any spelling), a place
-    and the places within it, every adoption, or places rolled up to `level` and their
-    mechanisms (`bipartite`)."""
+    and the places within it, every adoption (with `level`, places rolled up to it: a corpus of
+    hundreds of places becomes a picture of its cities), or places rolled up to `level`
+    (district by default) and their mechanisms (`bipartite`)."""
     from govkg.errors import QueryError
     from govkg.graph.analysis import adoption_graph, place_mechanism_graph
 
     if not one_view_chosen(mechanism, place, show_all, bipartite):
         raise QueryError(VIEW_CHOICE)
-    if bipartite:
+    if bipartite or (show_all and level):
+        level = level or "district"
         graph = place_mechanism_graph(store, level)
-        title = f"地点–机制 places and mechanisms, by {level}"
+        title = (f"全部采用 all adoptions, places by {level}" if show_all
+                 else f"地点–机制 places and mechanisms, by {level}")
     else:
         graph = adoption_graph(store, mechanism=mechanism, place=place)
         title = f"机制 {mechanism}" if mechanism else f"地点 {place}" if place else "全部采用 all adoptions"
@@ -162,32 +219,37 @@ def render_view(graph: nx.Graph, title: str, summary: str = "", max_nodes: int =
         note = (f"This view shows the {max_nodes} best connected of {total} nodes. "
                 f"{more_hint or 'Narrow it with --mechanism or --place, or raise --max-nodes.'}")
     large = graph.number_of_nodes() > PHYSICS_LIMIT
-    positions = _layout(graph) if large else {}
-    network = Network(height="78vh", width="100%", directed=graph.is_directed(), cdn_resources="remote")
     degrees = dict(graph.degree())
+    # Grows with the links, slowly: a hub stays a landmark without hiding its neighbours' labels.
+    sizes = {node: round(8 + 4 * min(degrees.get(node, 0), 36) ** 0.5, 1) for node in graph.nodes}
+    dense = graph.number_of_edges() > 2 * graph.number_of_nodes()
+    positions = _layout(graph, sizes)
+    if large and graph.number_of_nodes() > SEPARATE_UP_TO:
+        note += (" " if note else "") + "Labels of so many nodes overlap: zoom in, search, or roll places up with --level."
+    network = Network(height="78vh", width="100%", directed=graph.is_directed(), cdn_resources="remote")
     for node, data in graph.nodes(data=True):
         color, shape, facet = _node_style(data)
         options = {
             "label": data["label"], "title": _node_title(data, facet), "color": color, "shape": shape,
-            "size": 10 + 3 * min(degrees.get(node, 0), 12), "kind": data.get("kind", "place"), "facet": facet,
+            "size": sizes[node], "kind": data.get("kind", "place"), "facet": facet,
+            "x": positions[node][0], "y": positions[node][1], "physics": False,
         }
-        if node in positions:
-            options.update(x=positions[node][0], y=positions[node][1], physics=False)
         network.add_node(str(node), **options)
     for source, target, data in graph.edges(data=True):
         kind = data.get("kind", "adoption")
         evidence = [{"doc": doc, "sentence": sentence} for doc, sentence in data.get("evidence", [])]
         network.add_edge(
             str(source), str(target), title=_edge_title(data), kind=kind, evidence=evidence,
-            color="#bbbbbb" if kind == "within" else "#555555", dashes=kind == "within",
-            width=1 + min(data.get("weight", 1), 5),
+            color="#bbbbbb" if kind == "within" else ("rgba(85,85,85,0.22)" if dense else "#555555"),
+            dashes=kind == "within", width=(1 if dense else 1 + min(data.get("weight", 1), 5)),
         )
     nodes, edges, *_ = network.get_network_data()
     options = {
-        "physics": {"enabled": not large, "stabilization": {"iterations": 200}},
+        "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": large},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": False}}},
-        "nodes": {"font": {"face": FONT_STACK, "size": 14}},
+        # A white halo keeps each label readable where edges cross it.
+        "nodes": {"font": {"face": FONT_STACK, "size": FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}},
     }
     return _page(title, summary, note, nodes, edges, options)
 
@@ -258,10 +320,27 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font};
   var edges = new vis.DataSet({edges});
   var options = {options};
   var hidden = {{ kind: {{}}, facet: {{}} }};
-  var query = "";
+  var query = "", shown = null;
   function visible(node) {{
     if (hidden.kind[node.kind] || hidden.facet[node.facet]) return false;
-    return !query || String(node.label).indexOf(query) !== -1;
+    return !shown || shown[node.id] !== undefined;
+  }}
+  // A search keeps what matches and what it links to (its places, its mechanisms), in view.
+  function search(text) {{
+    query = text;
+    shown = null;
+    if (query) {{
+      shown = {{}};
+      nodes.forEach(function (n) {{ if (String(n.label).indexOf(query) !== -1) shown[n.id] = "match"; }});
+      edges.forEach(function (e) {{
+        if (shown[e.from] === "match" && shown[e.to] === undefined) shown[e.to] = "neighbour";
+        if (shown[e.to] === "match" && shown[e.from] === undefined) shown[e.from] = "neighbour";
+      }});
+    }}
+    view.shown = shown;
+    nodeView.refresh();
+    var ids = nodeView.getIds();
+    if (ids.length) network.fit({{ nodes: ids, animation: false }});
   }}
   var nodeView = new vis.DataView(nodes, {{ filter: visible }});
   var container = document.getElementById("graph");
@@ -285,7 +364,7 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font};
   checkboxes("kinds", "kind");
   checkboxes("facets", "facet");
   document.getElementById("search").addEventListener("input", function (event) {{
-    query = event.target.value.trim(); nodeView.refresh();
+    search(event.target.value.trim());
   }});
   var details = document.getElementById("details");
   function show(text) {{ details.textContent = text; }}
@@ -301,13 +380,10 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: {font};
       show(lines.join("\\n\\n"));
     }}
   }});
-  var view = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView, stable: !options.physics.enabled }};
-  // After the first layout the forces are switched off, so that nodes stay where they are drawn
-  // (a dragged node stays where it is dropped) and the page is at rest.
-  network.once("stabilizationIterationsDone", function () {{
-    network.setOptions({{ physics: {{ enabled: false }} }});
-    view.stable = true;
-  }});
+  // The layout was computed with the page (seeded: the same at every load); the page opens with
+  // all of it in view.
+  var view = {{ network: network, nodes: nodes, edges: edges, nodeView: nodeView, stable: true, shown: null }};
+  network.fit({{ animation: false }});
   window.govkgView = view;
 }})();
 </script>

@@ -6,6 +6,12 @@ with a header saying what it answers, its parameters and its columns. No file de
 they are generated from the ontology's namespaces (`govkg.ontology.PREFIXES`), one spelling of
 each IRI, for every prefix a query uses and does not declare itself (a user's query too).
 
+The named queries, and the lookups behind their parameters, name the graphs their patterns
+match in (`GRAPH ?facts { ... }`, `GRAPH ?places { ... }`), so they give the same rows on a
+server with or without a union default graph (govkg query --endpoint); they roll places up
+with gk:within, stated for every place, rather than a property path that servers answer
+differently.
+
 Safety: queries run on a store opened read-only, SPARQL Update is refused before anything runs,
 and parameters are bound as RDF literals in a VALUES block, never pasted into query text.
 """
