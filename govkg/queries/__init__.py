@@ -10,7 +10,9 @@ The named queries, and the lookups behind their parameters, name the graphs thei
 match in (`GRAPH ?facts { ... }`, `GRAPH ?places { ... }`), so they give the same rows on a
 server with or without a union default graph (govkg query --endpoint); they roll places up
 with gk:within, stated for every place, rather than a property path that servers answer
-differently.
+differently. Their required patterns come first and each OPTIONAL holds its own GRAPH block:
+Oxigraph joins what comes after an OPTIONAL only after it (trace on a store of 3,000
+articles took 7 to 16 s with a required pattern after the OPTIONALs, 1.8 s with them last).
 
 Safety: queries run on a store opened read-only, SPARQL Update is refused before anything runs,
 and parameters are bound as RDF literals in a VALUES block, never pasted into query text.
