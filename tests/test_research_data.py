@@ -189,6 +189,8 @@ def test_a_date_line_of_the_text(text, expected):
     ("桐溪区在全省率先推行积分制管理，成效明显。", "积分制管理", True, False),
     ("桐溪区首创“街巷议事会”制度。", "“街巷议事会”制度", True, False),
     ("桐溪区推行积分制管理，在全市属首个。", "积分制管理", True, False),
+    ("桐溪区推行积分制管理，为全省首家。", "积分制管理", True, False),
+    ("桐溪区推行积分制管理，纳入全市首批示范。", "积分制管理", False, False),  # a first batch: no claim
     ("青石县计划推行积分制管理。", "积分制管理", False, True),
     ("青石县将在全县推广积分制管理。", "积分制管理", False, True),
     ("明年，青石县力争实现积分制管理全覆盖。", "积分制管理", False, True),

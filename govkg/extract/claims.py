@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from govkg.extract.model import Adoption
 
-FIRST = re.compile(r"首创|首倡|首推|首家|首个|率先|第一个|在全国首|在全省首|在全市首|全国首|全省首|全市首|开创先河")
+FIRST = re.compile(r"首创|首倡|首推|首家|首个|率先|第一个|全(?:国|省|市|区|县)首(?!批)|开创先河")
 # A plan: a modal of intention before the verb, or 将 before a verb of putting in place (将 is
 # also a preposition, 将……纳入, so it counts only right before such a verb).
 PLANNED = re.compile(
