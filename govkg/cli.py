@@ -501,18 +501,19 @@ def diffusion(mechanism, store_path, level, years, fmt, output):
     else:
         columns, rows = spread(store, mechanism, level)
     if output is not None:
-        _write_frame(columns, rows, output, None if fmt == "table" else fmt)
+        from govkg.queries.tables import dataframe
+
+        _write_frame(dataframe(columns, rows), output, None if fmt == "table" else fmt)
         click.echo(f"{output}: {len(rows)} rows", err=True)
         return
     echo_tables([Table("diffusion", columns, rows)], fmt)
 
 
-def _write_frame(columns, rows, output: Path, fmt: str | None) -> None:
-    """Write rows as a typed table (govkg.queries.tables) in the format asked or the extension's."""
-    from govkg.queries.tables import dataframe, for_stata, format_of
+def _write_frame(frame, output: Path, fmt: str | None) -> None:
+    """Write a typed table (govkg.queries.tables) in the format asked or the extension's."""
+    from govkg.queries.tables import for_stata, format_of
 
     fmt = format_of(output, fmt)
-    frame = dataframe(columns, rows)
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         frame.to_csv(output, index=False, encoding="utf-8-sig")  # the BOM makes Excel read UTF-8
@@ -545,7 +546,7 @@ def table(name, store_path, fmt, output):
     from govkg.queries.tables import table as make_table
 
     frame = make_table(open_store(store_path), name)
-    _write_frame(list(frame.columns), frame.astype(object).where(frame.notna(), None).values.tolist(), output, fmt)
+    _write_frame(frame, output, fmt)
     click.echo(f"{output}: {len(frame)} rows ({TABLES[name][1]})", err=True)
 
 

@@ -11,10 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
@@ -139,3 +141,15 @@ def virtuoso(folder: Path):
     base = f"http://127.0.0.1:{http_port}"
     with running([virtuoso_binary(), "+foreground", "+configfile", "virtuoso.ini"], base + "/sparql", cwd=folder):
         yield base
+
+
+@contextlib.contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]):
+    """A small HTTP server of the test's own on loopback (a thread): yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

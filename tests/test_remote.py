@@ -15,9 +15,8 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,8 +24,8 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
-from govkg.graph.remote import GRAPH_BASE, SparqlEndpoint
-from tests.servers import free_port, oxigraph, virtuoso, virtuoso_binary
+from govkg.graph.remote import GRAPH_BASE, SparqlEndpoint, graph_sizes
+from tests.servers import free_port, http_server, oxigraph, virtuoso, virtuoso_binary
 
 GOVKG = str(Path(sys.executable).with_name("govkg"))
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
@@ -131,7 +130,7 @@ def server(request):
     endpoint = SparqlEndpoint(server.query_url, server.store_url, user=server.login and server.login[0],
                               password=server.login and server.login[1])
     for prefix in (GRAPH_BASE, "urn:govkg:"):
-        for graph in endpoint.graph_sizes(prefix):
+        for graph in graph_sizes(endpoint, prefix):
             endpoint.delete_graph(graph)
     return server
 
@@ -232,16 +231,11 @@ def test_server_errors_are_one_line_with_the_servers_message(three_stores):
         def log_message(self, *args):
             pass
 
-    http = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{http.server_address[1]}"
+    with http_server(Refusing) as base:
         result = CliRunner().invoke(main, ["push", "--store", str(full), "--endpoint", base + "/ds/data"])
         assert result.exit_code == 1
         assert result.output == (f"Error: {base}/ds/query: the server refused the query (HTTP 403: "
                                  "Forbidden You don't have permission to write to this dataset.)\n")
-    finally:
-        http.shutdown()
     nowhere = f"http://127.0.0.1:{free_port()}/store"
     result = CliRunner().invoke(main, ["push", "--store", str(full), "--endpoint", nowhere])
     assert result.exit_code == 1
@@ -287,18 +281,14 @@ def test_push_with_a_login_answers_the_servers_challenge(three_stores):
         def log_message(self, *args):
             pass
 
-    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    try:
-        endpoint = f"http://127.0.0.1:{http.server_address[1]}/ds/data"
+    with http_server(Handler) as base:
+        endpoint = base + "/ds/data"
         denied = CliRunner().invoke(main, ["push", "--store", str(full), "--endpoint", endpoint])
         assert denied.exit_code == 1 and "(HTTP 401" in denied.output
         result = CliRunner().invoke(main, ["push", "--store", str(full), "--endpoint", endpoint, "--user", "admin"],
                                     env={"GOVKG_PASSWORD": "s3cret"})
         assert result.exit_code == 0, result.output
         assert len(received) == 6 and all(path.startswith("/ds/data?graph=https%3A%2F%2Fw3id.org") for path, _ in received)
-    finally:
-        http.shutdown()
 
 
 @pytest.mark.parametrize("args, message", [

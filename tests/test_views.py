@@ -330,3 +330,8 @@ def test_above_the_cap_the_page_says_what_was_left_out(six_hundred_places, tmp_p
     assert view.evaluate("window.govkgView.nodes.length") == 30
     text = view.evaluate("document.body.innerText")
     assert "This view shows the 30 best connected of" in text and "--max-nodes" in text
+
+
+def test_an_empty_graph_is_a_page_with_no_nodes():
+    page = render_view(nx.DiGraph(), "empty", "nothing matched")
+    assert "new vis.DataSet([])" in page and "nothing matched" in page

@@ -150,8 +150,12 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
     known = stored_documents(draft.store)
     stored = known if stored_fingerprint(draft.store) == vocabulary.fingerprint else {}
-    changed = [c for c in checked if stored.get(c.source.name) != _state(c, manifest)]
-    report.unchanged = [c.source.name for c in checked if stored.get(c.source.name) == _state(c, manifest)]
+    changed = []
+    for c in checked:
+        if stored.get(c.source.name) == _state(c, manifest):
+            report.unchanged.append(c.source.name)
+        else:
+            changed.append(c)
     gone = _gone(draft.store, checked, sync)
     for name in gone:
         _remove_document(draft.store, name)

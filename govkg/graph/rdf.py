@@ -192,7 +192,7 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, en
         add(node, gk.baseValue, ox.Literal(_decimal(base_value), datatype=XSD_DECIMAL))
         add(node, gk.baseUnit, ox.Literal(base_unit))
         add(node, gk.indicator, _zh(outcome.indicator))
-        add(node, gk.approximate, ox.Literal("true" if outcome.approx else "false", datatype=XSD_BOOLEAN))
+        add(node, gk.approximate, _boolean(outcome.approx))
         add(node, gk.surface, ox.Literal(outcome.surface))
         add(node, gk.evidence, evidence(outcome.evidence))
         add(node, dcterms.source, doc)
@@ -292,7 +292,7 @@ def _official_triples(node: ox.NamedNode, path: tuple[str, ...], gazetteer: Gaze
         for other in sorted({division.short, *division.former} - {None, division.name}):
             out.append(ox.Triple(node, skos.altLabel, _zh(other)))
     elif sharing := gazetteer.sharing(path):
-        out.append(ox.Triple(node, gk.ambiguousName, ox.Literal("true", datatype=XSD_BOOLEAN)))
+        out.append(ox.Triple(node, gk.ambiguousName, _boolean(True)))
         for unit in sharing:
             out.append(ox.Triple(node, gk.candidateCode, ox.Literal(unit.code, datatype=DIVISION_CODE)))
     return out
@@ -329,7 +329,7 @@ def candidates_triples(proposals) -> list[ox.Triple]:
         triples.append(ox.Triple(node, A, skos.Concept))
         triples.append(ox.Triple(node, skos.inScheme, _node(SCHEME)))
         triples.append(ox.Triple(node, skos.prefLabel, _zh(pref)))
-        triples.append(ox.Triple(node, gk.candidate, ox.Literal("true", datatype=XSD_BOOLEAN)))
+        triples.append(ox.Triple(node, gk.candidate, _boolean(True)))
         triples.append(ox.Triple(node, gk.category, _node(category)))
         if confidences:
             triples.append(ox.Triple(node, gk.confidence, ox.Literal(_decimal(max(confidences)), datatype=XSD_DECIMAL)))

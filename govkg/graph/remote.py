@@ -10,6 +10,7 @@ told by their names: those that start with the push's graph prefix (by default g
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.error
 import urllib.parse
@@ -29,10 +30,7 @@ def _server_message(body: bytes, content_type: str) -> str:
     text = body.decode("utf-8", "replace")
     if "html" in content_type or text.lstrip().startswith("<"):
         text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
-        text = re.sub(r"<[^>]+>", " ", text)
-        import html
-
-        text = html.unescape(text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     text = " ".join(text.split())
     return text[:300] + ("…" if len(text) > 300 else "")
 
@@ -84,16 +82,15 @@ class SparqlEndpoint:
     def _send(self, request: urllib.request.Request, what: str) -> tuple[str, bytes]:
         url = request.full_url.split("?")[0]
         try:
-            try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    return response.headers.get("Content-Type", ""), response.read()
-            except (ConnectionResetError, urllib.error.URLError) as exc:
-                if not isinstance(getattr(exc, "reason", exc), ConnectionResetError):
-                    raise
-                # Once more: a server may drop the connection of a request it challenged for a
-                # login before reading all of it; the login is then known and sent at once.
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    return response.headers.get("Content-Type", ""), response.read()
+            # Twice at most: a server may drop the connection of a request it challenged for a
+            # login before reading all of it; the login is then known and sent at once.
+            for attempt in (1, 2):
+                try:
+                    with self._opener.open(request, timeout=self.timeout) as response:
+                        return response.headers.get("Content-Type", ""), response.read()
+                except (ConnectionResetError, urllib.error.URLError) as exc:
+                    if attempt == 2 or not isinstance(getattr(exc, "reason", exc), ConnectionResetError):
+                        raise
         except urllib.error.HTTPError as exc:
             message = _server_message(exc.read(), exc.headers.get("Content-Type", "") if exc.headers else "")
             raise StoreError(f"{url}: the server refused {what} (HTTP {exc.code}"
@@ -129,10 +126,6 @@ class SparqlEndpoint:
         if tsv:
             return names, results.serialize(format=ox.QueryResultsFormat.TSV)
         return names, [dict(zip(names, row, strict=True)) for row in results]
-
-    def graph_sizes(self, prefix: str) -> dict[str, int]:
-        """The server's named graphs whose names start with `prefix`, with their triple counts."""
-        return graph_sizes(self, prefix)
 
     def _graph_url(self, graph: str) -> str:
         separator = "&" if "?" in self.store_url else "?"
@@ -217,7 +210,7 @@ def push(store, endpoint: SparqlEndpoint, *, graph_prefix: str = GRAPH_BASE, dry
     docstring); with `dry_run`, only say what would change."""
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$", graph_prefix):
         raise StoreError(f"graph prefix '{graph_prefix}' is not an IRI (e.g. urn:govkg:mystore: or https://example.org/graphs/)")
-    remote = endpoint.graph_sizes(graph_prefix)
+    remote = graph_sizes(endpoint, graph_prefix)
     plan = PushPlan()
     with store.reading() as oxstore:
         local = {remote_graph_name(name, graph_prefix): (name, size)

@@ -131,36 +131,36 @@ def _layout(graph: nx.Graph, sizes: dict | None = None, hubs: int = 200) -> dict
 def _separated(positions: dict, boxes: dict, rounds: int = 80) -> dict:
     """Positions moved apart until no two boxes (centred under each node) overlap: overlapping
     pairs, found through a grid, are pushed apart along the axis where they overlap least."""
+    if not positions:
+        return {}
     pos = {n: list(p) for n, p in positions.items()}
     order = sorted(pos, key=str)  # the same moves at every build
     cell = max(max(w for w, _ in boxes.values()), max(h for _, h in boxes.values())) + 1
+
+    def cell_of(n) -> tuple[int, int]:
+        return int(pos[n][0] // cell), int(pos[n][1] // cell)
+
     for _ in range(rounds):
         grid: dict = {}
         for n in order:
-            grid.setdefault((int(pos[n][0] // cell), int(pos[n][1] // cell)), []).append(n)
+            grid.setdefault(cell_of(n), []).append(n)
         moved = False
         for n in order:
-            gx, gy = int(pos[n][0] // cell), int(pos[n][1] // cell)
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for m in grid.get((gx + dx, gy + dy), ()):
-                        if str(m) <= str(n):
-                            continue
-                        (wn, hn), (wm, hm) = boxes[n], boxes[m]
-                        ox = (wn + wm) / 2 + 4 - abs(pos[n][0] - pos[m][0])
-                        oy = (hn + hm) / 2 + 2 - abs(pos[n][1] - pos[m][1])
-                        if ox <= 0 or oy <= 0:
-                            continue
-                        moved = True
-                        if ox < oy:
-                            step = ox / 2 if pos[n][0] != pos[m][0] else ox / 2 * (1 if str(n) < str(m) else -1)
-                            sign = 1 if pos[n][0] >= pos[m][0] else -1
-                            pos[n][0] += sign * step
-                            pos[m][0] -= sign * step
-                        else:
-                            sign = 1 if pos[n][1] >= pos[m][1] else -1
-                            pos[n][1] += sign * oy / 2
-                            pos[m][1] -= sign * oy / 2
+            gx, gy = cell_of(n)
+            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((gx + dx, gy + dy), ())]
+            for m in near:
+                if str(m) <= str(n):
+                    continue  # each pair once
+                (wn, hn), (wm, hm) = boxes[n], boxes[m]
+                overlap_x = (wn + wm) / 2 + 4 - abs(pos[n][0] - pos[m][0])
+                overlap_y = (hn + hm) / 2 + 2 - abs(pos[n][1] - pos[m][1])
+                if overlap_x <= 0 or overlap_y <= 0:
+                    continue
+                moved = True
+                axis, overlap = (0, overlap_x) if overlap_x < overlap_y else (1, overlap_y)
+                sign = 1 if pos[n][axis] >= pos[m][axis] else -1
+                pos[n][axis] += sign * overlap / 2
+                pos[m][axis] -= sign * overlap / 2
         if not moved:
             break
     return {n: (x, y) for n, (x, y) in pos.items()}

@@ -31,7 +31,7 @@ def _sort_key(row: dict):
     return (bool(row.get("planned")), row.get("date") is None, row.get("date") or "", row["doc"])
 
 
-def first_adoptions(store, mechanism: str, level: str, units: dict[str, dict] | None = None) -> dict[str, dict]:
+def first_adoptions(store, mechanism: str, level: str) -> dict[str, dict]:
     """For each unit at `level` (by IRI) the adoption-events row of its first adoption."""
     if level not in LEVELS:
         raise QueryError(f"level '{level}' is not one of {', '.join(LEVELS)}")
@@ -51,12 +51,13 @@ def diffusion(store, mechanism: str, level: str = "county") -> tuple[list[str], 
     """One row per unit at `level` where the corpus says the mechanism (any spelling) is used:
     unit, code, level, province, city, first_date, date_source, doc, evidence, self_claim,
     planned, mechanism; the earliest adopters first."""
-    units = _units(store)
-    first = first_adoptions(store, mechanism, level, units)
+    first = first_adoptions(store, mechanism, level)
     if level == "place":  # each place itself: its own name, code and level
         units = {iri: {"name": row["place_name"], "code": row.get("code"), "level": row["place_level"],
                        "city_name": row.get("city_name"), "province_name": row.get("province_name")}
                  for iri, row in first.items()}
+    else:
+        units = _units(store)
     table = []
     for iri, row in sorted(first.items(), key=lambda item: (_sort_key(item[1]), units[item[0]]["name"])):
         unit = units[iri]
@@ -87,7 +88,7 @@ def panel(store, mechanism: str, level: str, years: tuple[int, int]) -> tuple[li
     if level == "place":
         raise QueryError("a panel is made of counties, cities or provinces: give --level county, city or province")
     units = _units(store)
-    events = first_adoptions(store, mechanism, level, units)
+    events = first_adoptions(store, mechanism, level)
     wanted = {"county": ("district", "county"), "city": ("city",), "province": ("province",)}[level]
     covered = [(iri, u) for iri, u in units.items() if u["level"] in wanted]
     first, last = years
