@@ -60,13 +60,15 @@ def main() -> None:
         print("\n| phase or step | seconds | share |\n| --- | ---: | ---: |")
         for phase, seconds in report.timings.items():
             print(f"| {phase} | {seconds:.2f} | {seconds / build_seconds:.0%} |")
+        rest = build_seconds - sum(report.timings.values())
+        print(f"| other (opening and closing the store, joining places) | {rest:.2f} | {rest / build_seconds:.0%} |")
 
         from govkg.extract import Extractor
 
         extractor = Extractor()
         sentences = []
-        for path in find_sources([corpus]):
-            normalized = normalize(read_source(path))
+        for source in find_sources([corpus]):
+            normalized = normalize(read_source(source.path))
             sentences += [normalized.fold[s.start : s.end] for s in split_sentences(normalized)]
         started = time.perf_counter()
         reference = [extractor.tagger.reference_pairs(s) for s in sentences]

@@ -220,6 +220,17 @@ def corpus_of(folder: Path, count: int, prefix: str) -> Path:
     return folder
 
 
+def lock_held(store: Path) -> bool:
+    """Whether a writer has taken the store's lock: it writes its process id into the lock file
+    once it holds it (looked at without touching the lock itself)."""
+    from govkg.graph.lock import lock_path
+
+    try:
+        return bool(lock_path(store).read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return False
+
+
 def marked_env(mark: str) -> dict:
     # A mark in the environment of the build and of every worker it spawns, to find them all.
     return {**os.environ, "GOVKG_TEST_MARK": mark}
@@ -251,10 +262,19 @@ def test_concurrent_builds_take_turns_and_lose_no_document(tmp_path):
     second = corpus_of(tmp_path / "second", 40, "s")
     store = tmp_path / "store"
     mark = uuid.uuid4().hex
-    builds = [subprocess.Popen([*GOVKG, "build", str(folder), "--store", str(store), "--workers", "2"],
-                               env=marked_env(mark), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-              for folder in (first, second)]
+
+    def start(folder):
+        return subprocess.Popen([*GOVKG, "build", str(folder), "--store", str(store), "--workers", "2"],
+                                env=marked_env(mark), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    # The second starts once the first holds the lock: started together, a fast first build
+    # could be done before the second reaches the lock, and then neither waits.
+    builds = [start(first)]
     try:
+        deadline = time.monotonic() + 120
+        while not lock_held(store) and builds[0].poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        builds.append(start(second))
         outputs = [b.communicate(timeout=600) for b in builds]
     finally:
         for b in builds:

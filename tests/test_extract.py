@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from govkg.extract import Extractor
@@ -262,6 +264,9 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
         for i in range(11) for path in sorted(EXAMPLES.glob("*.txt"))
     ]
     expected = [extract(source) for source in sources]
+    assert all(facts.tokens for facts in expected)
+    # Facts from workers come without the words of each sentence (the steps' own working data).
+    expected = [dataclasses.replace(facts, tokens=[]) for facts in expected]
     extractor = Extractor(default_extractor().thesaurus)
 
     def not_here(*args, **kwargs):

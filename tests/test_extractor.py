@@ -105,7 +105,8 @@ def test_build_profile_prints_seconds_per_step(tmp_path):
     result = CliRunner().invoke(main, ["build", str(corpus), "--store", str(tmp_path / "s"), "--profile"])
     assert result.exit_code == 0, result.output
     phases = [line.split()[0] for line in result.output.splitlines()[3:-1]]
-    assert phases == ["read", "prepare"] + [f"extract:{name}" for name in default_extractor().step_names] + ["rdf", "write"]
+    assert phases == (["read", "prepare", "extractor"] + [f"extract:{name}" for name in default_extractor().step_names]
+                      + ["rdf", "load", "write"])
     for line in result.output.splitlines()[3:-1]:
         float(line.split()[1])
 
@@ -218,6 +219,29 @@ def test_the_tagger_gives_jieba_posseg_tokens_and_tags(text):
     tokens = tagger(text)
     assert "".join(t.word for t in tokens) == text
     assert all(text[t.start : t.end] == t.word for t in tokens)
+
+
+HMM_STRETCHES = [
+    "户", "个项", "户个项", "鑫", "㐀㐁㐂", "岚州桐溪", "王小明书记", "网格员走访群众",
+    "红色物业服务队", "邻坊恳谈堂议事", "项户个", "莺歌燕舞", "乾坤朗朗",
+]
+
+
+def test_the_numpy_viterbi_gives_jieba_posseg_paths_and_ties():
+    import random
+
+    import jieba.posseg as posseg
+
+    from govkg.extract.segment import PossegHmm
+
+    hmm = PossegHmm(posseg)
+    # Shuffled characters of the sentences above reach states and ties that prose seldom does.
+    characters = [ch for text in TAGGER_SENTENCES + HMM_STRETCHES for ch in text if "\u4e00" <= ch <= "\u9fd5"]
+    rng = random.Random(7)
+    stretches = HMM_STRETCHES + ["".join(rng.sample(characters, rng.randint(1, 25))) for _ in range(300)]
+    for text in stretches:
+        expected = posseg.viterbi(text, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)[1]
+        assert hmm(text) == expected, text
 
 
 def test_the_tagger_agrees_with_jieba_posseg_on_the_example_corpus():

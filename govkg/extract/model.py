@@ -187,7 +187,8 @@ class DocumentFacts:
     organizations: list[Organization] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     candidates: list = field(default_factory=list)  # govkg.ontology.Mechanism, candidate=True
-    tokens: list = field(default_factory=list)  # per sentence: segment.Token, offsets in the sentence
+    # Per sentence: segment.Token, offsets in the sentence (none in facts from worker processes).
+    tokens: list = field(default_factory=list)
     # The text names its places by placeholders (××市××区, xx镇): a template or an anonymised
     # report, whose facts belong to no real place.
     anonymised: bool = False

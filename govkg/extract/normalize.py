@@ -33,6 +33,19 @@ def fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+def fold_text(text: str) -> str:
+    """fold_char of every character. Only the text's distinct characters outside ASCII and the
+    CJK ideographs (which NFKC leaves as they are) are looked at, once each."""
+    table = {}
+    for ch in set(text):
+        if ch < "\x80" or "\u4e00" <= ch <= "\u9fff":
+            continue
+        folded = fold_char(ch)
+        if folded != ch:
+            table[ord(ch)] = folded
+    return text.translate(table) if table else text
+
+
 @dataclass
 class _Piece:
     """A paragraph being built: its text and the source offset of each character."""
@@ -213,7 +226,7 @@ def normalize(source: SourceDocument, simplify: Callable[[str], str] | None = No
         paragraphs.append(Paragraph(position, position + len(piece.text), piece.kind, article))
         position += len(piece.text)
     text = "".join(text_parts)
-    fold = "".join(fold_char(ch) for ch in text)
+    fold = fold_text(text)
     if simplify is not None:
         fold = _simplified(fold, simplify)
     return NormalizedText(text, fold, tuple(origin), tuple(paragraphs))

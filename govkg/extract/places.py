@@ -19,6 +19,7 @@ from govkg.extract.segment import NAME_FLAGS, Token, walk_back
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.ontology.levels import (
     LEVEL_SUFFIXES,
+    SUFFIX_LAST_CHARACTERS,
     SUFFIX_WORDS,
     level_of,
     level_of_path,
@@ -94,6 +95,10 @@ ANONYMISED = re.compile(r"[xX×＊*○□某]")
 PLACEHOLDER_PLACE = re.compile(r"(?:[xX]{2}|×{2}|＊{2}|\*{2}|○{2}|□{2})(?:省|市|区|县|镇|乡|街道|社区|村|小区)")
 
 _GENERIC_ENDINGS = tuple(sorted((g for g in GENERIC_WORDS if len(g) >= 2 and g not in SUFFIX_WORDS), key=len, reverse=True))
+# The same by their last character (longest first), as a name is only checked against those.
+_GENERIC_ENDINGS_BY_LAST = {
+    last: tuple(g for g in _GENERIC_ENDINGS if g[-1] == last) for last in {g[-1] for g in _GENERIC_ENDINGS}
+}
 # One character before a generic ending that makes a kind of place (大城市, 旧城区, 主城区, 这座城市)
 # rather than a name spelled by a one-character stem and a level suffix (成都市, 宝山区, 荔湾区).
 MODIFIER_CHARS = set("大小老旧新古半主外内各全本该我此其某原这那座片块条个些批每多两几") | STOP_CHARS | set("省市区县镇乡村")
@@ -112,7 +117,7 @@ def anonymised_text(fold: str) -> bool:
 def _generic_kind(name: str) -> bool:
     """A name ending like a generic word (城市, 山区, 都市) is that word with a modifier (文明城市,
     偏远山区, 大城市) unless a single other character precedes it (成都市, 宝山区, 荔湾区)."""
-    ending = next((g for g in _GENERIC_ENDINGS if name.endswith(g)), None)
+    ending = next((g for g in _GENERIC_ENDINGS_BY_LAST.get(name[-1:], ()) if name.endswith(g)), None)
     if ending is None or DIRECTION_DISTRICT.match(name):
         return False
     head = name[: -len(ending)]
@@ -143,6 +148,8 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
     whether it needs a body after it to count)."""
     token = tokens[index]
     word = token.word
+    if word[-1] not in SUFFIX_LAST_CHARACTERS:
+        return None  # every rule below needs a level suffix (山区 and 城市 end with two)
     suffix = _suffix_of(word)
     if index >= 1 and DIRECTION_DISTRICT.match(tokens[index - 1].word + word):
         return index - 1, tokens[index - 1].word + word, False  # 上|城区
@@ -250,11 +257,14 @@ def _only_as_rare(token: Token) -> bool:
 
 
 GLUED_SUFFIXES = ("街道", "社区", "小区", "区", "市", "县", "省", "镇", "乡")
+GLUED_FIRST_CHARACTERS = frozenset(suffix[0] for suffix in GLUED_SUFFIXES)
 
 
 def _glued_name(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
     """江北 + 区委, 格林 + 小区业主: a place name whose suffix jieba glued to the word after it."""
     word = tokens[index].word
+    if word[0] not in GLUED_FIRST_CHARACTERS:
+        return None
     for suffix in GLUED_SUFFIXES:
         rest = word[len(suffix) :]
         if word.startswith(suffix) and rest and (len(suffix) > 1 or ORGANIZATION_AFTER.match(rest)):
@@ -301,8 +311,9 @@ class OfficialNames:
         if len(self.automaton):
             self.automaton.make_automaton()
 
-    def __call__(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-        """(start, end, name) of every official name inside text[start:end], overlaps included."""
+    def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every official name inside text[start:end], overlaps included,
+        in the order of their ends."""
         if not len(self.automaton):
             return []
         return [(start + last + 1 - length, start + last + 1, name)
@@ -339,17 +350,21 @@ class OfficialNames:
         return None
 
 
-def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], official: OfficialNames | None) -> list:
+def _official_names_in(sentence: Sentence, fold: str, tokens: list[Token], official: OfficialNames | None,
+                       hits: list[tuple[int, int, str]] | None = None) -> list:
     """The official names of a sentence that start where a word starts and end where a word
     ends (or where jieba glued the suffix to the next word: 秦州|区委), longest first where they
-    overlap: 乌兰木伦镇, never 木伦镇 inside it; 新城镇 is no name in 城镇化."""
+    overlap: 乌兰木伦镇, never 木伦镇 inside it; 新城镇 is no name in 城镇化. `hits`: the
+    official names inside the sentence, when already found (else looked for here)."""
     if official is None:
         return []
+    if hits is None:
+        hits = official(fold, sentence.start, sentence.end)
     index_at = {sentence.start + t.start: i for i, t in enumerate(tokens)}  # tokens by start
     starts = index_at.keys()
     ends = {sentence.start + t.end for t in tokens}
     found = []
-    for start, end, name in official(fold, sentence.start, sentence.end):
+    for start, end, name in hits:
         suffix = _suffix_of(name)
         if start not in starts or not (end in ends or end - len(suffix) in starts):
             continue
@@ -408,12 +423,17 @@ def _outside_officials(name: tuple[int, int, str, bool], officials: list, fold: 
 
 
 def find_place_names(sentence: Sentence, fold: str, tokens: list[Token], common_word: CommonWord,
-                     official: OfficialNames | None = None) -> list[tuple[int, int, str, bool]]:
+                     official: OfficialNames | None = None,
+                     official_hits: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str, bool]]:
     """(start, end, name, organization role) of each place name in a sentence, offsets in the
-    text: the official names the gazetteer knows, and the names the rules find outside them."""
-    officials = _official_names_in(sentence, fold, tokens, official)
+    text: the official names the gazetteer knows (`official_hits`: those inside the sentence,
+    if already found), and the names the rules find outside them."""
+    officials = _official_names_in(sentence, fold, tokens, official, official_hits)
     found = []
-    for index in range(len(tokens)):
+    for index, token in enumerate(tokens):
+        # Both rules need a level suffix at the token's end or start; most tokens have neither.
+        if token.word[-1] not in SUFFIX_LAST_CHARACTERS and token.word[0] not in GLUED_FIRST_CHARACTERS:
+            continue
         hit = _name_at(tokens, index, common_word) or _glued_name(tokens, index)
         if hit is None:
             continue
@@ -478,8 +498,13 @@ def recognize_places(
 ) -> list[PlaceMention]:
     """Place mentions of a document, each with the longest path the document gives it."""
     raw = []
+    # One pass of the automaton over the whole text, not one per sentence (it costs per call).
+    hits = official(fold) if official is not None else []
+    hit_ends = [end for _, end, _ in hits]
     for sentence, tokens in zip(sentences, tokens_of, strict=True):
-        names = find_place_names(sentence, fold, tokens, common_word, official)
+        inside = hits[bisect.bisect_left(hit_ends, sentence.start) : bisect.bisect_right(hit_ends, sentence.end)]
+        inside = [hit for hit in inside if hit[0] >= sentence.start]
+        names = find_place_names(sentence, fold, tokens, common_word, official, inside)
         for path, start, end, name, org in link_compounds(names):
             raw.append((sentence.index, start, end, name, path, org))
     raw += _short_names(sentences, tokens_of, raw)

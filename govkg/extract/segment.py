@@ -5,30 +5,46 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from govkg.ontology import Thesaurus
 
 # jieba's own tokenizer only keeps these characters inside one word; a label with others
 # (quotes, 、, ·) cannot be a single token and is found by the thesaurus matcher instead.
 RARE_WORD = 300  # dictionary frequency under which a word counts as rare
-# Stretches of at most this many characters that need jieba's Python Viterbi keep their words,
+# Stretches of at most this many characters that need the numpy Viterbi keep their words,
 # up to this many stretches (see Tagger._viterbi).
 SLOW_PATH_CHARS = 4
 SLOW_PATHS_KEPT = 100_000
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 
 
-@dataclass(frozen=True)
 class Token:
-    word: str
-    start: int
-    flag: str
-    rare: bool = False  # in jieba's dictionary but seldom seen there (as names are)
+    """A word of a sentence: its text, where it starts, its jieba part-of-speech flag, and
+    whether it is rare (in jieba's dictionary but seldom seen there, as names are).
 
-    @property
-    def end(self) -> int:
-        return self.start + len(self.word)
+    A plain class with slots, not a dataclass: every sentence makes dozens, and the place rules
+    read their `end` hundreds of thousands of times per corpus."""
+
+    __slots__ = ("word", "start", "flag", "rare", "end")
+
+    def __init__(self, word: str, start: int, flag: str, rare: bool = False):
+        self.word = word
+        self.start = start
+        self.flag = flag
+        self.rare = rare
+        self.end = start + len(word)
+
+    def _key(self) -> tuple:
+        return self.word, self.start, self.flag, self.rare
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Token(word={self.word!r}, start={self.start}, flag={self.flag!r}, rare={self.rare})"
 
 
 # Flags jieba gives to names (places, people, organizations, other proper nouns).
@@ -60,31 +76,31 @@ class Tagger:
     Owns its dictionaries: two taggers made from two thesauri never see each other's words."""
 
     def __init__(self, thesaurus: Thesaurus):
-        import jieba
-        import jieba.posseg
+        import jieba.posseg  # its HMM tables and regular expressions
         import jieba_fast_dat.posseg
         import rjieba
         from jieba_fast_dat._jieba_fast_dat_functions_py3 import _posseg_viterbi_cpp
 
-        jieba.setLogLevel(logging.WARNING)
         self.domain = frozenset(domain_words(thesaurus))
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
+        # jieba's own Tokenizer and POSTokenizer would each read the dictionary again (about
+        # two seconds, against half a second for one pass here); they are made only for
+        # reference_pairs.
+        self.frequency, self.tags = read_jieba_dictionary()
         self._router = rjieba.Jieba()
         for word in sorted(self.domain):
-            # jieba's suggested frequency is just enough to keep the whole name ("1+3+N",
+            # rjieba's suggested frequency is just enough to keep the whole name ("1+3+N",
             # 四清单一目录) one token; a larger one would raise the dictionary total and skew
-            # every other word. rjieba suggests the same frequency from the same dictionary.
-            tokenizer.add_word(word, tag="nz")
+            # every other word. It is the frequency jieba suggests from the same dictionary.
             self._router.add_word(word, None, "nz")
-        self._reference = jieba.posseg.POSTokenizer(tokenizer)
-        self.frequency: dict[str, int] = tokenizer.FREQ
-        # This POSTokenizer's own table (jieba.posseg adds the thesaurus's tags to it on first use).
-        self.tags: dict[str, str] = self._reference.word_tag_tab
-        self.tags.update(tokenizer.user_word_tag_tab)
+            # Here a thesaurus word only needs to be a dictionary word (never rare, never
+            # common: it is tagged nz), as jieba's add_word makes it.
+            self.frequency.setdefault(word, 1)
+            self.tags[word] = "nz"
+        self._reference = None
         self._posseg = jieba.posseg
         jieba_fast_dat.posseg.load_model()  # the HMM tables, loaded once into the C++ extension
         self._fast_viterbi = _posseg_viterbi_cpp
+        self._hmm = PossegHmm(jieba.posseg)
         self._slow_paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, text: str) -> list[Token]:
@@ -118,7 +134,18 @@ class Tagger:
         return out
 
     def reference_pairs(self, text: str) -> list[tuple[str, str]]:
-        """What jieba.posseg itself gives for `text` (slow; for tests and the benchmark)."""
+        """What jieba.posseg itself gives for `text`, with the same thesaurus words (slow; for
+        tests and the benchmark)."""
+        if self._reference is None:
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in sorted(self.domain):
+                tokenizer.add_word(word, tag="nz")
+            self._reference = jieba.posseg.POSTokenizer(tokenizer)
         return [(pair.word, pair.flag) for pair in self._reference.cut(text, HMM=True)]
 
     def _tag_block(self, block: str, out: list) -> None:
@@ -168,21 +195,20 @@ class Tagger:
             out.extend((pair.word, pair.flag) for pair in pairs)
             return
         # The C++ version drops characters after the last word when the best path ends inside
-        # a word (jieba.posseg gives them as one more word): then jieba's own Viterbi. That
+        # a word (jieba.posseg gives them as one more word): then jieba's Viterbi in numpy. That
         # happens on short stretches (户, 个, 项 between numbers) that recur in every text, so
         # their words are kept, for short stretches only, to bound the memory this takes.
         known = self._slow_paths.get(text)
         if known is None:
-            known = self._python_viterbi(text)
+            known = self._hmm_words(text)
             if len(text) <= SLOW_PATH_CHARS:
                 if len(self._slow_paths) >= SLOW_PATHS_KEPT:
                     self._slow_paths.clear()
                 self._slow_paths[text] = known
         out.extend(known)
 
-    def _python_viterbi(self, text: str) -> tuple[tuple[str, str], ...]:
-        posseg = self._posseg
-        _, states = posseg.viterbi(text, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+    def _hmm_words(self, text: str) -> tuple[tuple[str, str], ...]:
+        states = self._hmm(text)
         words = []
         begin = after = 0
         for i, ch in enumerate(text):
@@ -203,6 +229,104 @@ class Tagger:
         """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the
         stem of a kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区)."""
         return self.frequency.get(word, 0) >= RARE_WORD and self.tags.get(word, "") not in NAME_FLAGS
+
+
+def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """Each word of jieba's dictionary with its frequency, and with its part-of-speech tag, as
+    jieba.Tokenizer and jieba.posseg.POSTokenizer read them (a later line of a word wins)."""
+    from importlib import resources
+
+    frequency: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    fields = text.split()
+    if len(fields) == 3 * len(text.splitlines()):  # word, frequency, tag on every line: one split
+        words = fields[0::3]
+        return dict(zip(words, map(int, fields[1::3]), strict=True)), dict(zip(words, fields[2::3], strict=True))
+    for line in text.splitlines():
+        if line.strip():
+            word, count, tag = line.strip().split(" ")
+            frequency[word] = int(count)
+            tags[word] = tag
+    return frequency, tags
+
+
+class PossegHmm:
+    """jieba.posseg's Viterbi over its part-of-speech HMM, the same path and the same ties, with
+    each character's step done by numpy over all states at once (about 8x faster than jieba's
+    loop, which the tagger needs where the C++ version drops characters; tests compare them).
+
+    jieba's loop, step by step: the states alive at the previous character that can go on; the
+    states they lead to that the character allows (or all they lead to, or all states, when
+    none is allowed); for each such state the best previous one, the largest state winning a
+    tie. Scores are added in jieba's order, so the floats are the same."""
+
+    MISSING_EMISSION = -3.14e100  # jieba.posseg.viterbi's MIN_FLOAT
+
+    def __init__(self, posseg):
+        import numpy as np
+
+        self._np = np
+        self._posseg = posseg
+        self.states: list[tuple[str, str]] = sorted(posseg.trans_P)
+        self._index = {state: i for i, state in enumerate(self.states)}
+        count = len(self.states)
+        self._trans = np.full((count, count), -np.inf)
+        self._follows = np.zeros((count, count), dtype=bool)
+        for before, nexts in posseg.trans_P.items():
+            for after, probability in nexts.items():
+                self._trans[self._index[before], self._index[after]] = probability
+                self._follows[self._index[before], self._index[after]] = True
+        self._goes_on = self._follows.any(axis=1)
+        self._start = np.array([posseg.start_P[state] for state in self.states])
+        self._every = np.ones(count, dtype=bool)
+        self._characters: dict[str, tuple] = {}
+
+    def _character(self, ch: str) -> tuple:
+        known = self._characters.get(ch)
+        if known is None:
+            np, posseg = self._np, self._posseg
+            allowed = posseg.char_state_tab_P.get(ch)
+            if allowed is None:
+                mask = self._every
+            else:
+                mask = np.zeros(len(self.states), dtype=bool)
+                mask[[self._index[state] for state in allowed]] = True
+            emission = np.array([posseg.emit_P[state].get(ch, self.MISSING_EMISSION) for state in self.states])
+            known = self._characters[ch] = (mask, emission)
+        return known
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        """The best state (position in word, flag) of each character of `text`."""
+        np = self._np
+        alive, emission = self._character(text[0])
+        score = np.full(len(self.states), -np.inf)
+        score[alive] = self._start[alive] + emission[alive]
+        pointers = []
+        for ch in text[1:]:
+            allowed, emission = self._character(ch)
+            before = np.flatnonzero(alive & self._goes_on)
+            expected = self._follows[before].any(axis=0)
+            current = allowed & expected
+            if not current.any():
+                current = expected if expected.any() else self._every
+            after = np.flatnonzero(current)
+            scores = (score[before][:, None] + self._trans[np.ix_(before, after)]) + emission[after][None, :]
+            # argmax takes the first of equal scores; jieba's max of (score, state) the last.
+            best = len(before) - 1 - np.argmax(scores[::-1], axis=0)
+            score = np.full(len(self.states), -np.inf)
+            score[after] = scores[best, np.arange(len(after))]
+            pointer = np.zeros(len(self.states), dtype=np.intp)
+            pointer[after] = before[best]
+            pointers.append(pointer)
+            alive = current
+        last = np.flatnonzero(alive)
+        state = last[len(last) - 1 - np.argmax(score[last][::-1])]
+        route = [state]
+        for pointer in reversed(pointers):
+            state = pointer[state]
+            route.append(state)
+        return [self.states[i] for i in reversed(route)]
 
 
 def walk_back(tokens: list[Token], index: int, step: Callable[[int], int | None]) -> int:

@@ -172,13 +172,16 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         if len(changed) >= PARALLEL_FROM and count > 1:
             extracted = pipe_in_workers(vocabulary.thesaurus, sources, count, timings)
         else:
+            tick = time.perf_counter()
             extractor = Extractor(vocabulary.thesaurus, gazetteer)
+            report.timings["extractor"] = time.perf_counter() - tick  # the tagger's dictionary, mostly
             extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
         with contextlib.closing(extracted):
             _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest)
         report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
-        report.timings["rdf"] = report.timings.pop("rdf", 0.0)  # after the extraction steps
+        for phase in ("rdf", "load"):  # after the extraction steps
+            report.timings[phase] = report.timings.pop(phase, 0.0)
     started = time.perf_counter()
     _join_places(draft.store, new_paths, report.added + report.replaced, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
@@ -193,7 +196,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches."""
     batch: list[ox.Quad] = []
-    rdf_seconds = 0.0
+    rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
         name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
@@ -203,21 +206,25 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         else:
             report.added.append(name)
         tick = time.perf_counter()
-        triples = document_triples(facts, entry=manifest.get(name))
-        batch.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+        batch.extend(document_triples(facts, entry=manifest.get(name), graph=node))
         new_paths.update(p.path for p in facts.places)
         rdf_seconds += time.perf_counter() - tick
         if progress:
             progress("extracted", done, len(changed))
         if len(batch) >= BATCH_QUADS:
+            tick = time.perf_counter()
             store.bulk_extend(batch)
+            load_seconds += time.perf_counter() - tick
             batch = []
             if progress:
                 progress("loaded", done, len(changed))
+    tick = time.perf_counter()
     store.bulk_extend(batch)
+    load_seconds += time.perf_counter() - tick
     if progress:
         progress("loaded", len(changed), len(changed))
     report.timings["rdf"] = rdf_seconds
+    report.timings["load"] = load_seconds
 
 
 def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents: list[str],

@@ -7,6 +7,7 @@ document, `document_graph`, is the same triples converted, for notebooks and tes
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
@@ -60,7 +61,15 @@ class _Terms:
 
 
 def _segment(value: str) -> str:
+    """quote(value, safe=""). A name of Chinese characters only has every byte quoted: then the
+    bytes' hex digits are the answer, found without quote's loop over bytes (place IRIs are made
+    for every place of every document)."""
+    if value and not _ASCII_CHARACTER.search(value):
+        return "%" + value.encode("utf-8").hex("%").upper()
     return quote(value, safe="")
+
+
+_ASCII_CHARACTER = re.compile(r"[\x00-\x7f]")
 
 
 def _digest(*parts: object) -> str:
@@ -95,16 +104,22 @@ def _boolean(value: bool) -> ox.Literal:
     return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
 
 
-def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None) -> list[ox.Triple]:
-    """The RDF of one document's facts (to be stored in the document's own named graph).
+def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None,
+                     graph: ox.NamedNode | None = None) -> list:
+    """The RDF of one document's facts (to be stored in the document's own named graph), as
+    triples, or as quads of `graph` when one is given (what a store loads, made directly).
     `entry`: the document's row of a manifest (govkg.graph.manifest.ManifestEntry), whose date,
     title, URL, publisher and other columns come before what the text says."""
     gk, oa, dcterms, schema, skos = _Terms(GK), _Terms(OA), _Terms(DCTERMS), _Terms(SCHEMA), _Terms(SKOS)
     rdfs_label = _node(RDFS + "label")
-    triples: dict[ox.Triple, None] = {}
+    triples: dict = {}
 
-    def add(s, p, o) -> None:
-        triples[ox.Triple(s, p, o)] = None
+    if graph is None:
+        def add(s, p, o) -> None:
+            triples[ox.Triple(s, p, o)] = None
+    else:
+        def add(s, p, o) -> None:
+            triples[ox.Quad(s, p, o, graph)] = None
 
     name = facts.source.name
     doc = _node(document_iri(name))

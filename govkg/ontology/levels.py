@@ -49,8 +49,13 @@ LEVEL_SUFFIXES = (
 )
 SUFFIX_WORDS = frozenset(suffix for suffix, _ in LEVEL_SUFFIXES)
 _LEVEL_OF_SUFFIX = dict(LEVEL_SUFFIXES)
-# Suffix lengths, longest first: a name's suffix is found by a few dictionary lookups of its end.
-_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in SUFFIX_WORDS}, reverse=True))
+# The suffixes by their last character, longest first: the tagger's every token is asked for its
+# suffix, and most end with a character no suffix ends with.
+_SUFFIXES_ENDING_WITH = {
+    last: tuple(sorted((suffix for suffix in SUFFIX_WORDS if suffix[-1] == last), key=len, reverse=True))
+    for last in {suffix[-1] for suffix in SUFFIX_WORDS}
+}
+SUFFIX_LAST_CHARACTERS = frozenset(_SUFFIXES_ENDING_WITH)
 
 
 def level_rank(level: str) -> int:
@@ -60,9 +65,9 @@ def level_rank(level: str) -> int:
 
 def suffix_of(word: str) -> str | None:
     """The level suffix `word` ends with (街道 in 李家沱街道), or None."""
-    for length in _SUFFIX_LENGTHS:
-        if word[-length:] in _LEVEL_OF_SUFFIX and len(word) >= length:
-            return word[-length:]
+    for suffix in _SUFFIXES_ENDING_WITH.get(word[-1:], ()):
+        if word.endswith(suffix):
+            return suffix
     return None
 
 
