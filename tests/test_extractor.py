@@ -232,9 +232,9 @@ def test_the_numpy_viterbi_gives_jieba_posseg_paths_and_ties():
 
     import jieba.posseg as posseg
 
-    from govkg.extract.segment import PossegHmm
+    from govkg.extract.segment import PossegHmm, posseg_tables
 
-    hmm = PossegHmm(posseg)
+    hmm = PossegHmm(*posseg_tables())
     # Shuffled characters of the sentences above reach states and ties that prose seldom does.
     characters = [ch for text in TAGGER_SENTENCES + HMM_STRETCHES for ch in text if "\u4e00" <= ch <= "\u9fd5"]
     rng = random.Random(7)
@@ -242,6 +242,31 @@ def test_the_numpy_viterbi_gives_jieba_posseg_paths_and_ties():
     for text in stretches:
         expected = posseg.viterbi(text, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)[1]
         assert hmm(text) == expected, text
+
+
+def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it():
+    import subprocess
+    import sys
+
+    import jieba.posseg as posseg
+
+    from govkg.extract import segment
+
+    assert posseg_tables_equal(segment.posseg_tables(), posseg)
+    for ours, theirs in [(segment.HAN_INTERNAL, posseg.re_han_internal), (segment.SKIP_INTERNAL, posseg.re_skip_internal),
+                         (segment.HAN_DETAIL, posseg.re_han_detail), (segment.SKIP_DETAIL, posseg.re_skip_detail),
+                         (segment.NUMBER, posseg.re_num), (segment.LATIN, posseg.re_eng)]:
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
+    frequency, tags = segment.read_jieba_dictionary()
+    assert tags == posseg.dt.word_tag_tab and frequency["社区"] > 0 and len(frequency) == len(tags)
+    # Making an extractor imports neither jieba nor jieba.posseg (each reads the dictionary again).
+    code = "import sys; from govkg.extract import Extractor; Extractor(); print('jieba' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.stdout == "False\n", done.stderr
+
+
+def posseg_tables_equal(tables, posseg) -> bool:
+    return list(tables) == [posseg.start_P, posseg.trans_P, posseg.emit_P, posseg.char_state_tab_P]
 
 
 def test_the_tagger_agrees_with_jieba_posseg_on_the_example_corpus():

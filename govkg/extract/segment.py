@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from govkg.ontology import Thesaurus
 
@@ -16,6 +17,14 @@ RARE_WORD = 300  # dictionary frequency under which a word counts as rare
 SLOW_PATH_CHARS = 4
 SLOW_PATHS_KEPT = 100_000
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
+# jieba.posseg's own regular expressions (tests check they are the same), so that the tagger
+# need not import jieba.posseg, whose import reads jieba's dictionary for a tagger of its own.
+HAN_INTERNAL = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+SKIP_INTERNAL = re.compile("(\r\n|\\s)")
+HAN_DETAIL = re.compile("([\u4E00-\u9FD5]+)")
+SKIP_DETAIL = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+NUMBER = re.compile("[\\.0-9]+")
+LATIN = re.compile("[a-zA-Z0-9]+")
 
 
 class Token:
@@ -76,7 +85,6 @@ class Tagger:
     Owns its dictionaries: two taggers made from two thesauri never see each other's words."""
 
     def __init__(self, thesaurus: Thesaurus):
-        import jieba.posseg  # its HMM tables and regular expressions
         import jieba_fast_dat.posseg
         import rjieba
         from jieba_fast_dat._jieba_fast_dat_functions_py3 import _posseg_viterbi_cpp
@@ -97,10 +105,9 @@ class Tagger:
             self.frequency.setdefault(word, 1)
             self.tags[word] = "nz"
         self._reference = None
-        self._posseg = jieba.posseg
         jieba_fast_dat.posseg.load_model()  # the HMM tables, loaded once into the C++ extension
         self._fast_viterbi = _posseg_viterbi_cpp
-        self._hmm = PossegHmm(jieba.posseg)
+        self._hmm = PossegHmm(*posseg_tables())
         self._slow_paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, text: str) -> list[Token]:
@@ -117,19 +124,19 @@ class Tagger:
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """(word, flag) pairs as jieba.posseg.POSTokenizer.cut(text, HMM=True) gives them."""
-        posseg, out = self._posseg, []
-        for block in posseg.re_han_internal.split(text):
+        out = []
+        for block in HAN_INTERNAL.split(text):
             if not block:
                 continue
-            if posseg.re_han_internal.match(block):
+            if HAN_INTERNAL.match(block):
                 self._tag_block(block, out)
                 continue
-            for part in posseg.re_skip_internal.split(block):
-                if posseg.re_skip_internal.match(part):
+            for part in SKIP_INTERNAL.split(block):
+                if SKIP_INTERNAL.match(part):
                     out.append((part, "x"))
                     continue
                 for ch in part:
-                    flag = "m" if posseg.re_num.match(ch) else "eng" if posseg.re_eng.match(part) else "x"
+                    flag = "m" if NUMBER.match(ch) else "eng" if LATIN.match(part) else "x"
                     out.append((ch, flag))
         return out
 
@@ -177,16 +184,15 @@ class Tagger:
 
     def _tag_unknown(self, run: str, out: list) -> None:
         # jieba.posseg's __cut_detail: Chinese stretches through the HMM, digits and Latin apart.
-        posseg = self._posseg
-        for index, part in enumerate(posseg.re_han_detail.split(run)):
+        for index, part in enumerate(HAN_DETAIL.split(run)):
             if not part:
                 continue
             if index % 2 == 1:
                 self._viterbi(part, out)
                 continue
-            for piece in posseg.re_skip_detail.split(part):
+            for piece in SKIP_DETAIL.split(part):
                 if piece:
-                    flag = "m" if posseg.re_num.match(piece) else "eng" if posseg.re_eng.match(piece) else "x"
+                    flag = "m" if NUMBER.match(piece) else "eng" if LATIN.match(piece) else "x"
                     out.append((piece, flag))
 
     def _viterbi(self, text: str, out: list) -> None:
@@ -234,11 +240,13 @@ class Tagger:
 def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
     """Each word of jieba's dictionary with its frequency, and with its part-of-speech tag, as
     jieba.Tokenizer and jieba.posseg.POSTokenizer read them (a later line of a word wins)."""
-    from importlib import resources
+    import importlib.util
 
     frequency: dict[str, int] = {}
     tags: dict[str, str] = {}
-    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    # Found without importing jieba (which costs a quarter of a second).
+    folder = Path(importlib.util.find_spec("jieba").submodule_search_locations[0])
+    text = (folder / "dict.txt").read_text(encoding="utf-8")
     fields = text.split()
     if len(fields) == 3 * len(text.splitlines()):  # word, frequency, tag on every line: one split
         words = fields[0::3]
@@ -249,6 +257,16 @@ def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
             frequency[word] = int(count)
             tags[word] = tag
     return frequency, tags
+
+
+def posseg_tables() -> tuple[dict, dict, dict, dict]:
+    """jieba.posseg's HMM: start, transition and emission log-probabilities and the states each
+    character may take, from jieba_fast_dat's pickles of them (the same tables, tests check),
+    which load in a tenth of the time jieba.posseg's import takes."""
+    import jieba_fast_dat.posseg as fast
+
+    return tuple(fast.load_model_pickle(fast.__name__, name)
+                 for name in (fast.PROB_START_P, fast.PROB_TRANS_P, fast.PROB_EMIT_P, fast.CHAR_STATE_TAB_P))
 
 
 class PossegHmm:
@@ -263,36 +281,36 @@ class PossegHmm:
 
     MISSING_EMISSION = -3.14e100  # jieba.posseg.viterbi's MIN_FLOAT
 
-    def __init__(self, posseg):
+    def __init__(self, start: dict, transitions: dict, emissions: dict, character_states: dict):
         import numpy as np
 
         self._np = np
-        self._posseg = posseg
-        self.states: list[tuple[str, str]] = sorted(posseg.trans_P)
+        self._emissions, self._character_states = emissions, character_states
+        self.states: list[tuple[str, str]] = sorted(transitions)
         self._index = {state: i for i, state in enumerate(self.states)}
         count = len(self.states)
         self._trans = np.full((count, count), -np.inf)
         self._follows = np.zeros((count, count), dtype=bool)
-        for before, nexts in posseg.trans_P.items():
+        for before, nexts in transitions.items():
             for after, probability in nexts.items():
                 self._trans[self._index[before], self._index[after]] = probability
                 self._follows[self._index[before], self._index[after]] = True
         self._goes_on = self._follows.any(axis=1)
-        self._start = np.array([posseg.start_P[state] for state in self.states])
+        self._start = np.array([start[state] for state in self.states])
         self._every = np.ones(count, dtype=bool)
         self._characters: dict[str, tuple] = {}
 
     def _character(self, ch: str) -> tuple:
         known = self._characters.get(ch)
         if known is None:
-            np, posseg = self._np, self._posseg
-            allowed = posseg.char_state_tab_P.get(ch)
+            np = self._np
+            allowed = self._character_states.get(ch)
             if allowed is None:
                 mask = self._every
             else:
                 mask = np.zeros(len(self.states), dtype=bool)
                 mask[[self._index[state] for state in allowed]] = True
-            emission = np.array([posseg.emit_P[state].get(ch, self.MISSING_EMISSION) for state in self.states])
+            emission = np.array([self._emissions[state].get(ch, self.MISSING_EMISSION) for state in self.states])
             known = self._characters[ch] = (mask, emission)
         return known
 

@@ -20,17 +20,32 @@ import pyoxigraph as ox
 
 from govkg.errors import InputError, StoreError
 from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
-from govkg.graph.derive import derive_graphs, described_places, replace_graph
+from govkg.graph.derive import (
+    PlaceChanges,
+    derive_graphs,
+    referenced_in,
+    replace_graph,
+)
 from govkg.graph.rdf import (
     document_graph_iri,
     document_iri,
     document_triples,
     place_iri,
+    place_path,
     place_resolver,
 )
 from govkg.graph.store import open_store
 from govkg.graph.terms import triples_of
-from govkg.ontology import GK, ID, VOCABULARY_GRAPH, XSD, load_vocabulary_of, read_thesaurus_files
+from govkg.ontology import (
+    GK,
+    ID,
+    PLACES_GRAPH,
+    RDFS,
+    VOCABULARY_GRAPH,
+    XSD,
+    load_vocabulary_of,
+    read_thesaurus_files,
+)
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select
 
@@ -157,7 +172,9 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         else:
             changed.append(c)
     gone = _gone(draft.store, checked, sync)
+    changes = PlaceChanges()  # what the places graph must follow, for an incremental derive
     for name in gone:
+        changes.before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
     gazetteer = Gazetteer.load()
@@ -178,7 +195,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
             extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
         with contextlib.closing(extracted):
-            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest)
+            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest, changes)
         report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
         for phase in ("rdf", "load"):  # after the extraction steps
             report.timings[phase] = report.timings.pop(phase, 0.0)
@@ -189,18 +206,25 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         _write_store_graph(draft.store, extra, checked)
     # Incremental when the stored places were made by this govkg (same fingerprint) and most
     # documents are unchanged; a full rewrite otherwise.
-    derive_graphs(draft.store, gazetteer, incremental=bool(stored) and len(changed) + len(gone) < len(checked) // 2)
+    incremental = bool(stored) and len(changed) + len(gone) < len(checked) // 2
+    if incremental:
+        for name in report.added + report.replaced:
+            changes.now |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
+    derive_graphs(draft.store, gazetteer, incremental=incremental, changes=changes if incremental else None)
     report.timings["write"] = time.perf_counter() - started
 
 
-def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest) -> None:
-    """Turn each document's facts into RDF as they come and bulk-load them in batches."""
+def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest,
+          changes: PlaceChanges) -> None:
+    """Turn each document's facts into RDF as they come and bulk-load them in batches; the places
+    the replaced documents referred to go into `changes.before`."""
     batch: list[ox.Quad] = []
     rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
         name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
         if name in known:
+            changes.before |= referenced_in(store, node)
             store.remove_graph(node)
             report.replaced.append(name)
         else:
@@ -234,7 +258,8 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
     rdf.place_resolver. Names of official units are never joined (extraction resolved them)."""
     if not new_paths:
         return
-    resolve = place_resolver(new_paths | _stored_place_paths(store), official=lambda name: bool(gazetteer.named(name)))
+    resolve = place_resolver(new_paths, official=lambda name: bool(gazetteer.named(name)),
+                             stored_parents=lambda name: _stored_parents(store, name))
     graphs = {document_graph_iri(name) for name in new_documents}
     for path in new_paths:
         full = resolve(path)
@@ -247,12 +272,15 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
                 store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
 
 
-def _stored_place_paths(store: ox.Store) -> set[tuple[str, ...]]:
-    """The paths of the places the store describes, read from their IRIs (a place IRI is its
-    path of names): much faster than asking for every place's parent."""
-    from govkg.graph.rdf import place_path
+_LABEL = ox.NamedNode(RDFS + "label")
 
-    return {place_path(iri) for iri in described_places(store)}
+
+def _stored_parents(store: ox.Store, name: str) -> list[tuple[str, ...]]:
+    """The parent chains of the places called `name` that the places graph describes, read from
+    their IRIs (a place IRI is its path of names). Every prefix of a stored path is described
+    too, so these are the chains that all stored paths give the name."""
+    found = store.quads_for_pattern(None, _LABEL, ox.Literal(name, language="zh"), ox.NamedNode(PLACES_GRAPH))
+    return [path[:-1] for quad in found if len(path := place_path(quad.subject.value)) >= 2]
 
 
 def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -> list[str]:

@@ -4,6 +4,8 @@ description once per document, and repeated triples multiply joins."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pyoxigraph as ox
 
 from govkg.graph.rdf import candidates_triples, place_iri, place_path, places_triples
@@ -12,18 +14,25 @@ from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
 
-def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, incremental: bool = False) -> None:
+def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, incremental: bool = False,
+                  changes: PlaceChanges | None = None) -> None:
     """Recompute the places graph and the candidates graph of an Oxigraph store being written;
     with the gazetteer, places carry their official codes and names.
 
     `incremental`: the places graph was made by this govkg and gazetteer, and only some documents
     changed: a place's description depends on its path alone, so only the places no document
     refers to any more are taken out and only new ones described (rewriting the whole graph of a
-    large corpus costs most of a small rebuild)."""
+    large corpus costs most of a small rebuild). With `changes` (what the changed documents
+    referred to before and refer to now), only those places are looked at, not every
+    document's."""
+    graph = ox.NamedNode(PLACES_GRAPH)
+    if incremental and changes is not None and store.contains_named_graph(graph):
+        _update_places(store, graph, gazetteer, changes)
+        _derive_candidates(store)
+        return
     # Read in full before writing: a query still being read while the store is written pins
     # what it reads. Only the IRIs are kept.
     referenced = [row["p"] for row in select_each(store, "referenced-places")]
-    graph = ox.NamedNode(PLACES_GRAPH)
     if incremental and store.contains_named_graph(graph):
         described = described_places(store)
         wanted = {place_iri(path[:depth]) for iri in referenced
@@ -34,6 +43,10 @@ def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, increm
         _add(store, graph, places_triples(referenced, gazetteer, described & wanted))
     else:
         replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
+    _derive_candidates(store)
+
+
+def _derive_candidates(store: ox.Store) -> None:
     proposals = [
         (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"],
          row["confidence"])
@@ -43,6 +56,52 @@ def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, increm
 
 
 _LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places graph describes
+_WITHIN = ox.NamedNode(GK + "within")  # from every described place to each of its ancestors
+# How a document graph refers to a place (as the referenced-places query reads them).
+_REFERENCES = tuple(ox.NamedNode(GK + name) for name in ("place", "locatedIn", "mentions"))
+
+
+@dataclass
+class PlaceChanges:
+    """The places (IRIs) that the documents a build replaced or removed referred to, and those
+    that the documents it added or replaced refer to now."""
+
+    before: set[str] = field(default_factory=set)
+    now: set[str] = field(default_factory=set)
+
+
+def referenced_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
+    """The places one document graph refers to."""
+    return {q.object.value for prop in _REFERENCES for q in store.quads_for_pattern(None, prop, None, graph)
+            if isinstance(q.object, ox.NamedNode)}
+
+
+def _with_ancestors(iris: set[str]) -> set[str]:
+    return {place_iri(path[:depth]) for iri in iris for path in [place_path(iri)] for depth in range(1, len(path) + 1)}
+
+
+def _update_places(store: ox.Store, graph: ox.NamedNode, gazetteer: Gazetteer | None, changes: PlaceChanges) -> None:
+    """The places graph after a few documents changed, as derive_graphs would make it from every
+    document: a place some document still refers to, or that lies around one, stays; one no
+    longer wanted goes; new ones are described."""
+    def described(iri: str) -> bool:
+        return next(store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, graph), None) is not None
+
+    def referenced(iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        return any(next(store.quads_for_pattern(None, prop, node, None), None) is not None for prop in _REFERENCES)
+
+    def wanted(iri: str) -> bool:
+        return referenced(iri) or any(
+            referenced(q.subject.value) for q in store.quads_for_pattern(None, _WITHIN, ox.NamedNode(iri), graph))
+
+    now = _with_ancestors(changes.now)
+    # Decided before any change: removing one place must not change what the next check sees.
+    unwanted = [iri for iri in sorted(_with_ancestors(changes.before) - now) if described(iri) and not wanted(iri)]
+    for iri in unwanted:
+        for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
+            store.remove(quad)
+    _add(store, graph, places_triples(sorted(changes.now), gazetteer, {iri for iri in now if described(iri)}))
 
 
 def described_places(store: ox.Store) -> set[str]:

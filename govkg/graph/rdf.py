@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
@@ -251,9 +251,18 @@ def document_graph(facts: DocumentFacts, resolve: PathResolver = _identity):
 
 def place_path(iri: str) -> tuple[str, ...]:
     """The path of names a place IRI stands for (the inverse of place_iri)."""
-    from urllib.parse import unquote
+    return tuple(_unsegment(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
 
-    return tuple(unquote(part) for part in iri.removeprefix(f"{ID}place/").split("/"))
+
+def _unsegment(part: str) -> str:
+    """unquote(part). A name quoted byte by byte (as _segment quotes Chinese names) is its hex
+    digits decoded at once, without unquote's loop (builds read every stored place's path)."""
+    if part.startswith("%") and len(part) == 3 * part.count("%"):
+        try:
+            return bytes.fromhex(part.replace("%", "")).decode("utf-8")
+        except ValueError:
+            pass  # not hex, or not UTF-8: unquote's own reading
+    return unquote(part)
 
 
 def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None,
@@ -360,19 +369,25 @@ def _decimal(value: float) -> str:
     return text or "0"
 
 
-def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[str], bool] = lambda name: False) -> PathResolver:
+def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[str], bool] = lambda name: False,
+                   stored_parents: Callable[[str], Iterable[tuple[str, ...]]] | None = None) -> PathResolver:
     """Complete a path whose broadest name has no parent from the one longer path known for that
     name (a document about 桐溪区 that never says 岚州市 joins the 岚州市 > 桐溪区 another names).
     Where two different parents are known, the path stays as it is: better apart than wrong.
     Names for which `official` is true (those of official units, which extraction has already
     resolved against the gazetteer) are never completed from another document: a 鼓楼区 left
-    without a city is not the 南京市鼓楼区 of another text."""
+    without a city is not the 南京市鼓楼区 of another text. `stored_parents(name)`: the parent
+    chains a store knows for a name, asked name by name (instead of every stored path given)."""
     ancestors: dict[str, set[tuple[str, ...]]] = {}
     for path in known_paths:
         for depth in range(2, len(path) + 1):
             ancestors.setdefault(path[depth - 1], set()).add(path[: depth - 1])
+    asked: set[str] = set()
 
     def longest_unique(name: str) -> tuple[str, ...] | None:
+        if stored_parents is not None and name not in asked:
+            asked.add(name)
+            ancestors.setdefault(name, set()).update(stored_parents(name))
         options = ancestors.get(name, set())
         if not options:
             return None
