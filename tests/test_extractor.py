@@ -330,3 +330,23 @@ def test_a_shared_formula_is_told_apart_by_its_context(text, expected):
     extractor = default_extractor()
     facts = extractor(doc(text))
     assert [extractor.thesaurus.mechanisms[a.mechanism].pref_label for a in facts.adoptions] == [expected]
+
+
+def test_a_script_that_extracts_with_workers_without_a_main_guard_is_told_so(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "from govkg.extract import Extractor\n"
+        "from govkg.extract.model import SourceDocument\n"
+        "docs = [SourceDocument(f'{i}.txt', '桐溪区推行积分制管理。', '0' * 64) for i in range(20)]\n"
+        "print(len(list(Extractor().pipe(docs, workers=2))))\n",
+        encoding="utf-8",
+    )
+    # Once, multiprocessing hung here for ever: the workers died starting, the script waited.
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "govkg.errors.ExtractionError: an extraction worker process stopped unexpectedly (a script that extracts "
+        'with workers must run under `if __name__ == "__main__":`, as worker processes import it again)')

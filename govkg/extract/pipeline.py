@@ -223,10 +223,15 @@ class Extractor:
         yield from pipe_in_workers(self.thesaurus, sources, workers, self.timings)
 
 
-def _extract_in_worker(thesaurus: Thesaurus, tasks, results, parent: int) -> None:
-    """A worker process: one extractor, documents from `tasks` until None, facts to `results`;
-    it ends by itself when the process that started it is gone (killed with SIGKILL, say)."""
-    extractor = Extractor(thesaurus)
+WORKERS_NEED_MAIN_GUARD = ("a script that extracts with workers must run under `if __name__ == \"__main__\":`, "
+                           "as worker processes import it again")
+
+
+def _extract_in_worker(setup, tasks, results, parent: int) -> None:
+    """A worker process: one extractor for the thesaurus it takes from `setup`, documents from
+    `tasks` until None, facts to `results`; it ends by itself when the process that started it
+    is gone (killed with SIGKILL, say)."""
+    extractor = Extractor(setup.get())
     while True:
         try:
             task = tasks.get(timeout=1.0)
@@ -283,10 +288,19 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
     import multiprocessing
 
     # spawn, not fork: the caller may hold an open store, whose threads a fork would copy mid-lock.
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # This is a worker importing the caller's script again, which extracts with workers at
+        # import: said here, at once (multiprocessing would refuse to start a worker anyway).
+        raise ExtractionError(WORKERS_NEED_MAIN_GUARD)
     context = multiprocessing.get_context("spawn")
-    tasks, results = context.Queue(), context.Queue()
+    setup, tasks, results = context.Queue(), context.Queue(), context.Queue()
+    # The thesaurus goes by a queue, one copy per worker, not as an argument of the process:
+    # multiprocessing writes the arguments into a pipe that nobody reads when the worker dies
+    # while starting (a script without `if __name__ == "__main__":`), and waits there for ever.
+    for _ in range(workers):
+        setup.put(thesaurus)
     processes = [
-        context.Process(target=_extract_in_worker, args=(thesaurus, tasks, results, os.getpid()), daemon=True)
+        context.Process(target=_extract_in_worker, args=(setup, tasks, results, os.getpid()), daemon=True)
         for _ in range(workers)
     ]
     window = workers * 4
@@ -312,11 +326,7 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
                     index, facts, spent, error = results.get(timeout=1.0)
                 except queue.Empty:
                     if not all(p.is_alive() for p in processes):
-                        raise ExtractionError(
-                            "an extraction worker process stopped unexpectedly (a script that extracts "
-                            "with workers must run under `if __name__ == \"__main__\":`, as worker "
-                            "processes import it again)"
-                        ) from None
+                        raise ExtractionError(f"an extraction worker process stopped unexpectedly ({WORKERS_NEED_MAIN_GUARD})") from None
                     continue
                 if error is not None:
                     raise error
@@ -341,6 +351,11 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
                 # SIGKILL: a worker still starting up would print a traceback on SIGTERM.
                 process.kill()
                 process.join()
+        if not finished:
+            # What was sent to workers that are gone is never read: leaving, this process must
+            # not wait for the queues' feeder threads to write it.
+            setup.cancel_join_thread()
+            tasks.cancel_join_thread()
 
 
 def extract_document(source: SourceDocument, thesaurus: Thesaurus | None = None) -> DocumentFacts:

@@ -281,30 +281,39 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
     done: set[tuple[str, ...]] = set()
     for iri in place_iris:
         path = place_path(str(iri))
+        if path in done:
+            continue  # every prefix of a path described is described
+        # Each prefix's level and node, made once per path: the triples below name each many times.
+        levels = [level_of(path[:depth]) for depth in range(1, len(path) + 1)]
+        nodes = [_node(place_iri(path[:depth])) for depth in range(1, len(path) + 1)]
         for depth in range(1, len(path) + 1):
             prefix = path[:depth]
-            level = level_of(prefix)
+            level = levels[depth - 1]
             if level is None or prefix in done:
                 continue
             done.add(prefix)
-            if described and place_iri(prefix) in described:
+            node = nodes[depth - 1]
+            if described and node.value in described:
                 continue  # already in the places graph (`described`: the IRIs it describes)
-            node = _node(place_iri(prefix))
             yield ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0]))
             yield ox.Triple(node, gk.level, ox.Literal(level))
             yield ox.Triple(node, rdfs_label, _zh(path[depth - 1]))
             if depth > 1:
-                yield ox.Triple(node, gk.parentPlace, _node(place_iri(path[: depth - 1])))
+                yield ox.Triple(node, gk.parentPlace, nodes[depth - 2])
             # Every place it lies in, stated: roll-ups then need no property path, whose
             # zero-or-more form servers answer differently (Virtuoso drops the zero step).
             for outer in range(1, depth):
-                yield ox.Triple(node, gk.within, _node(place_iri(path[:outer])))
+                yield ox.Triple(node, gk.within, nodes[outer - 1])
             for wanted, prop in (("district", gk.inDistrict), ("city", gk.inCity), ("province", gk.inProvince)):
-                unit = _unit_on_path(prefix, wanted, level_of)
+                # The most specific unit of that level on the path (district takes counties too).
+                unit = next((i for i in range(depth - 1, -1, -1) if levels[i] in _UNIT_LEVELS[wanted]), None)
                 if unit is not None:
-                    yield ox.Triple(node, prop, _node(place_iri(unit)))
+                    yield ox.Triple(node, prop, nodes[unit])
             if gazetteer is not None:
                 yield from _official_triples(node, prefix, gazetteer)
+
+
+_UNIT_LEVELS = {"district": ("district", "county"), "city": ("city",), "province": ("province",)}
 
 
 def _official_triples(node: ox.NamedNode, path: tuple[str, ...], gazetteer: Gazetteer) -> list[ox.Triple]:
@@ -320,14 +329,6 @@ def _official_triples(node: ox.NamedNode, path: tuple[str, ...], gazetteer: Gaze
         for unit in sharing:
             out.append(ox.Triple(node, gk.candidateCode, ox.Literal(unit.code, datatype=DIVISION_CODE)))
     return out
-
-
-def _unit_on_path(path: tuple[str, ...], wanted: str, level_of=level_of_path) -> tuple[str, ...] | None:
-    """The most specific unit of a level on a path (district takes counties too), by the levels
-    of its prefixes (a city inside a city is a county-level city)."""
-    levels = {"district": ("district", "county"), "city": ("city",), "province": ("province",)}[wanted]
-    found = [path[:depth] for depth in range(1, len(path) + 1) if level_of(path[:depth]) in levels]
-    return found[-1] if found else None
 
 
 def candidates_triples(proposals) -> list[ox.Triple]:
