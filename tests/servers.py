@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -153,3 +154,63 @@ def http_server(handler: type[BaseHTTPRequestHandler]):
     finally:
         server.shutdown()
         server.server_close()
+
+
+JENA_JARS = Path("/usr/share/java")  # Debian's libapache-jena-java (Jena 4.5)
+# The jars Jena's ARQ needs besides its own, from the same Debian packages (without the logging
+# bridges that the whole folder would bring, which refuse to start together).
+JENA_DEPENDENCIES = ("commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
+                     "dexx.collection", "gson", "httpclient", "httpcore", "jackson-core", "jackson-databind",
+                     "jackson-annotations", "slf4j-api", "slf4j-nop", "caffeine", "guava", "thrift", "protobuf",
+                     "jsonld-java")
+
+
+def jena_installed() -> bool:
+    return shutil.which("java") is not None and (JENA_JARS / "jena-arq.jar").exists()
+
+
+def jena_classpath(folder: Path) -> str:
+    """Jena's ARQ with what it needs. Debian's jena-core moved Xerces's classes to `xerces/` but
+    left their message files under `org/apache/jena/ext/xerces/`, and its XSD datatypes fail to
+    start without them: a jar of those files under the name the classes look for mends it."""
+    import zipfile
+
+    helper = folder / "xerces-messages.jar"
+    prefix = "org/apache/jena/ext/xerces/"
+    with zipfile.ZipFile(JENA_JARS / "jena-core.jar") as core, zipfile.ZipFile(helper, "w") as out:
+        for name in core.namelist():
+            if name.startswith(prefix) and not name.endswith((".class", "/")):
+                out.writestr("xerces/" + name[len(prefix):], core.read(name))
+    jars = sorted(str(j) for j in JENA_JARS.glob("jena-*-[0-9]*.jar"))
+    jars += [str(JENA_JARS / f"{name}.jar") for name in JENA_DEPENDENCIES]
+    return ":".join([*jars, str(helper)])
+
+
+@contextlib.contextmanager
+def jena_arq(dump: Path, folder: Path):
+    """Jena's SPARQL engine (ARQ) over an N-Quads or TriG file, behind a SPARQL protocol endpoint
+    of the test's own (Fuseki is not packaged for Debian): each query runs `arq.sparql` on the
+    file in a process of its own, stopped with the test. Yields the query URL."""
+    classpath = jena_classpath(folder)
+
+    class Arq(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length", 0))
+            query = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8"))["query"][0]
+            with tempfile.NamedTemporaryFile("w", suffix=".rq", dir=folder, encoding="utf-8", delete=False) as file:
+                file.write(query)
+            done = subprocess.run(["java", "-cp", classpath, "arq.sparql", "--data", str(dump), "--query", file.name,
+                                   "--results", "JSON"], capture_output=True, timeout=300, preexec_fn=_die_with_parent)
+            status, kind = (200, "application/sparql-results+json") if done.returncode == 0 else (400, "text/plain")
+            body = done.stdout if done.returncode == 0 else done.stderr
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    with http_server(Arq) as base:
+        yield base + "/query"
