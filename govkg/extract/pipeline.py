@@ -227,19 +227,45 @@ WORKERS_NEED_MAIN_GUARD = ("a script that extracts with workers must run under `
                            "as worker processes import it again")
 
 
+def _taken(source, parent: int):
+    """The next item of a queue (None is the caller's "stop"), or None once the process that
+    started this one is gone."""
+    while True:
+        try:
+            return source.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return None
+
+
+def _thesaurus_from(setup, parent: int) -> Thesaurus | None:
+    """The thesaurus the caller sent, or None once the caller is gone. Read in a thread of its
+    own: a caller killed while sending it leaves a message cut short, whose read never ends."""
+    taken: list[Thesaurus] = []
+    reader = threading.Thread(target=lambda: taken.append(setup.get()), daemon=True)
+    reader.start()
+    while reader.is_alive():
+        reader.join(1.0)
+        if os.getppid() != parent:
+            return None
+    return taken[0] if taken else None
+
+
 def _extract_in_worker(setup, tasks, results, parent: int) -> None:
     """A worker process: one extractor for the thesaurus it takes from `setup`, documents from
     `tasks` until None, facts to `results`; it ends by itself when the process that started it
-    is gone (killed with SIGKILL, say)."""
-    extractor = Extractor(setup.get())
+    is gone (killed with SIGKILL, say), even while it waits for its thesaurus."""
+    thesaurus = _thesaurus_from(setup, parent)
+    if thesaurus is None:
+        return
+    extractor = Extractor(thesaurus)
     while True:
-        try:
-            task = tasks.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != parent:
-                return
-            continue
+        task = _taken(tasks, parent)
         if task is None:
+            if os.getppid() != parent:
+                # Facts put for a caller that is gone are never read: at exit, a process would
+                # wait for the queue's feeder thread, which waits for a reader.
+                results.cancel_join_thread()
             return
         index, source = task
         before = dict(extractor.timings)

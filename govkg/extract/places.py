@@ -148,8 +148,6 @@ def _name_at(tokens: list[Token], index: int, common_word: CommonWord) -> tuple[
     whether it needs a body after it to count)."""
     token = tokens[index]
     word = token.word
-    if word[-1] not in SUFFIX_LAST_CHARACTERS:
-        return None  # every rule below needs a level suffix (山区 and 城市 end with two)
     suffix = _suffix_of(word)
     if index >= 1 and DIRECTION_DISTRICT.match(tokens[index - 1].word + word):
         return index - 1, tokens[index - 1].word + word, False  # 上|城区
@@ -263,8 +261,6 @@ GLUED_FIRST_CHARACTERS = frozenset(suffix[0] for suffix in GLUED_SUFFIXES)
 def _glued_name(tokens: list[Token], index: int) -> tuple[int, str, bool] | None:
     """江北 + 区委, 格林 + 小区业主: a place name whose suffix jieba glued to the word after it."""
     word = tokens[index].word
-    if word[0] not in GLUED_FIRST_CHARACTERS:
-        return None
     for suffix in GLUED_SUFFIXES:
         rest = word[len(suffix) :]
         if word.startswith(suffix) and rest and (len(suffix) > 1 or ORGANIZATION_AFTER.match(rest)):
@@ -431,7 +427,8 @@ def find_place_names(sentence: Sentence, fold: str, tokens: list[Token], common_
     officials = _official_names_in(sentence, fold, tokens, official, official_hits)
     found = []
     for index, token in enumerate(tokens):
-        # Both rules need a level suffix at the token's end or start; most tokens have neither.
+        # _name_at needs a level suffix at the token's end (山区 and 城市 end with one too),
+        # _glued_name one at its start; most tokens have neither.
         if token.word[-1] not in SUFFIX_LAST_CHARACTERS and token.word[0] not in GLUED_FIRST_CHARACTERS:
             continue
         hit = _name_at(tokens, index, common_word) or _glued_name(tokens, index)

@@ -172,9 +172,13 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         else:
             changed.append(c)
     gone = _gone(draft.store, checked, sync)
-    changes = PlaceChanges()  # what the places graph must follow, for an incremental derive
+    # Incremental when the stored places were made by this govkg (same fingerprint) and most
+    # documents are unchanged: then the places graph follows what the changed documents referred
+    # to before and refer to now; a full rewrite otherwise.
+    changes = PlaceChanges() if stored and len(changed) + len(gone) < len(checked) // 2 else None
     for name in gone:
-        changes.before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
+        if changes is not None:
+            changes.before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
     gazetteer = Gazetteer.load()
@@ -204,27 +208,25 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
         _write_store_graph(draft.store, extra, checked)
-    # Incremental when the stored places were made by this govkg (same fingerprint) and most
-    # documents are unchanged; a full rewrite otherwise.
-    incremental = bool(stored) and len(changed) + len(gone) < len(checked) // 2
-    if incremental:
+    if changes is not None:
         for name in report.added + report.replaced:
             changes.now |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
-    derive_graphs(draft.store, gazetteer, incremental=incremental, changes=changes if incremental else None)
+    derive_graphs(draft.store, gazetteer, changes)
     report.timings["write"] = time.perf_counter() - started
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest,
-          changes: PlaceChanges) -> None:
+          changes: PlaceChanges | None) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches; the places
-    the replaced documents referred to go into `changes.before`."""
+    the replaced documents referred to go into `changes.before` (for an incremental build)."""
     batch: list[ox.Quad] = []
     rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
         name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
         if name in known:
-            changes.before |= referenced_in(store, node)
+            if changes is not None:
+                changes.before |= referenced_in(store, node)
             store.remove_graph(node)
             report.replaced.append(name)
         else:

@@ -14,34 +14,22 @@ from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
 
-def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, *, incremental: bool = False,
-                  changes: PlaceChanges | None = None) -> None:
+def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, changes: PlaceChanges | None = None) -> None:
     """Recompute the places graph and the candidates graph of an Oxigraph store being written;
     with the gazetteer, places carry their official codes and names.
 
-    `incremental`: the places graph was made by this govkg and gazetteer, and only some documents
-    changed: a place's description depends on its path alone, so only the places no document
-    refers to any more are taken out and only new ones described (rewriting the whole graph of a
-    large corpus costs most of a small rebuild). With `changes` (what the changed documents
-    referred to before and refer to now), only those places are looked at, not every
-    document's."""
+    `changes`: the places graph was made by this govkg and gazetteer, and only the documents
+    whose places `changes` gives (what they referred to before and refer to now) changed: a
+    place's description depends on its path alone, so only those places are looked at, the
+    ones no document refers to any more taken out and new ones described (rewriting the whole
+    graph of a large corpus costs most of a small rebuild)."""
     graph = ox.NamedNode(PLACES_GRAPH)
-    if incremental and changes is not None and store.contains_named_graph(graph):
+    if changes is not None and store.contains_named_graph(graph):
         _update_places(store, graph, gazetteer, changes)
-        _derive_candidates(store)
-        return
-    # Read in full before writing: a query still being read while the store is written pins
-    # what it reads. Only the IRIs are kept.
-    referenced = [row["p"] for row in select_each(store, "referenced-places")]
-    if incremental and store.contains_named_graph(graph):
-        described = described_places(store)
-        wanted = {place_iri(path[:depth]) for iri in referenced
-                  for path in [place_path(iri)] for depth in range(1, len(path) + 1)}
-        for iri in described - wanted:
-            for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
-                store.remove(quad)
-        _add(store, graph, places_triples(referenced, gazetteer, described & wanted))
     else:
+        # Read in full before writing: a query still being read while the store is written pins
+        # what it reads. Only the IRIs are kept.
+        referenced = [row["p"] for row in select_each(store, "referenced-places")]
         replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
     _derive_candidates(store)
 
@@ -102,11 +90,6 @@ def _update_places(store: ox.Store, graph: ox.NamedNode, gazetteer: Gazetteer | 
         for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
             store.remove(quad)
     _add(store, graph, places_triples(sorted(changes.now), gazetteer, {iri for iri in now if described(iri)}))
-
-
-def described_places(store: ox.Store) -> set[str]:
-    """The IRIs of the places the places graph describes."""
-    return {q.subject.value for q in store.quads_for_pattern(None, _LEVEL, None, ox.NamedNode(PLACES_GRAPH))}
 
 
 def replace_graph(store: ox.Store, graph_iri: str, triples) -> None:
