@@ -394,3 +394,51 @@ def test_a_patched_places_graph_equals_a_fresh_one(tmp_path, edit):
     fresh = tmp_path / "fresh"
     build([corpus], fresh)
     assert _places_graph(store) == _places_graph(fresh)
+
+
+def _derived_places_graph(path: Path) -> set[str]:
+    """The places graph derive_graphs makes from every document graph of the store at `path`."""
+    from govkg.graph.derive import derive_graphs
+    from govkg.graph.store import open_store
+    from govkg.ontology import PLACES_GRAPH
+    from govkg.ontology.gazetteer import Gazetteer
+
+    with open_store(path).transaction() as draft:
+        derive_graphs(draft.store, Gazetteer.load())
+        return {str(q) for q in draft.store.quads_for_pattern(None, None, None, ox.NamedNode(PLACES_GRAPH))}
+
+
+# A corpus whose places a build describes as it loads the documents: a.txt's 竹溪区 > 芦花镇 is
+# joined to the 岚州市 > 竹溪区 the other files give, a path no file names in full.
+JOINED_CORPUS = {
+    "a.txt": "竹溪区芦花镇推行“红色物业”。竹溪区推行积分制管理。\n",
+    "b.txt": "岚州市竹溪区推行积分制管理。\n",
+    "c.txt": "岚州市竹溪区梅林街道青松社区推行“红色物业”，覆盖小区12个。\n",
+    "d.txt": "浙江省杭州市西湖区推行“红色物业”。\n",
+}
+
+
+@pytest.mark.parametrize("recent", [100_000, 1], ids=["remembered", "asked of the store"])
+def test_places_described_while_loading_equal_those_derived_from_every_document(tmp_path, monkeypatch, recent):
+    from govkg.graph import derive
+    from govkg.graph.build import build
+
+    monkeypatch.setattr(derive, "RECENT_PLACES", recent)
+    corpus = tmp_path / "corpus"
+    for name, text in JOINED_CORPUS.items():
+        write(corpus / name, text)
+    store = tmp_path / "store"
+    build([corpus], store)
+    described = _places_graph(store)
+    assert any("%E6%A2%85%E6%9E%97%E8%A1%97%E9%81%93" in q for q in described)  # 梅林街道
+    assert described == _derived_places_graph(store)
+    # Every document extracted again (another thesaurus): the places graph is made again the same way.
+    report = build([corpus], store, thesaurus_files=(str(write(tmp_path / "mine.ttl", EXTRA)),))
+    assert len(report.replaced) == len(JOINED_CORPUS)
+    assert _places_graph(store) == described == _derived_places_graph(store)
+    # A few documents changed: the places graph is patched, still as if made from every document.
+    write(corpus / "e.txt", "竹溪区推行荷灯议事。\n")
+    (corpus / "c.txt").unlink()
+    report = build([corpus], store, sync=[corpus])
+    assert report.added == ["e.txt"] and report.removed == ["c.txt"]
+    assert _places_graph(store) == _derived_places_graph(store) != described

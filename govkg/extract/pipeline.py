@@ -211,7 +211,7 @@ class Extractor:
 
         With `workers` of 2 or more (default: one per CPU), the documents are extracted in that
         many processes, each with an extractor of its own for this thesaurus: extraction is pure
-        Python, so processes, not threads, are what use more than one core. At most a few
+        Python, so processes, not threads, are what use more than one core. At most 32
         documents per worker are in flight, so memory does not grow with the corpus. Facts made
         in worker processes come without their `tokens` (the words of each sentence, which the
         steps use and the graph does not)."""
@@ -329,7 +329,9 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
         context.Process(target=_extract_in_worker, args=(setup, tasks, results, os.getpid()), daemon=True)
         for _ in range(workers)
     ]
-    window = workers * 4
+    # Documents in flight: enough that workers keep extracting while the caller bulk-loads a
+    # batch (a second or more), which with 4 per worker left them idle for most of each load.
+    window = workers * 32
     ready: dict[int, DocumentFacts] = {}
     sent = done = 0
     exhausted = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,9 +22,12 @@ import pyoxigraph as ox
 from govkg.errors import InputError, StoreError
 from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
 from govkg.graph.derive import (
-    PlaceChanges,
+    PlaceDescriptions,
+    derive_candidates,
     derive_graphs,
+    referenced_by,
     referenced_in,
+    remove_unwanted,
     replace_graph,
 )
 from govkg.graph.rdf import (
@@ -172,16 +176,24 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         else:
             changed.append(c)
     gone = _gone(draft.store, checked, sync)
-    # Incremental when the stored places were made by this govkg (same fingerprint) and most
-    # documents are unchanged: then the places graph follows what the changed documents referred
-    # to before and refer to now; a full rewrite otherwise.
-    changes = PlaceChanges() if stored and len(changed) + len(gone) < len(checked) // 2 else None
+    has_places = draft.store.contains_named_graph(ox.NamedNode(PLACES_GRAPH))
+    # The places graph is written as the documents are loaded (PlaceDescriptions) when it was
+    # made by this govkg (same fingerprint) and most documents are unchanged, or when every
+    # document the store will hold is loaded now; otherwise it is made again from every
+    # document at the end. `before`: the places of the documents replaced or removed, which
+    # may no longer be wanted.
+    incremental = bool(stored) and has_places and len(changed) + len(gone) < len(checked) // 2
+    every_document_loaded = set(known) - set(gone) <= {c.source.name for c in changed}
+    before: set[str] | None = set() if incremental else None
     for name in gone:
-        if changes is not None:
-            changes.before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
+        if incremental:
+            before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
     gazetteer = Gazetteer.load()
+    if has_places and every_document_loaded and not incremental:
+        draft.store.remove_graph(ox.NamedNode(PLACES_GRAPH))  # all described again as documents load
+    places = PlaceDescriptions(draft.store, gazetteer) if incremental or every_document_loaded else None
     report.timings["prepare"] = time.perf_counter() - started
     replace_graph(draft.store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
         ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
@@ -199,53 +211,65 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
             extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
         with contextlib.closing(extracted):
-            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest, changes)
+            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest, places, before)
         report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
         for phase in ("rdf", "load"):  # after the extraction steps
             report.timings[phase] = report.timings.pop(phase, 0.0)
     started = time.perf_counter()
-    _join_places(draft.store, new_paths, report.added + report.replaced, gazetteer)
+    joined = _join_places(draft.store, new_paths, report.added + report.replaced, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
         _write_store_graph(draft.store, extra, checked)
-    if changes is not None:
-        for name in report.added + report.replaced:
-            changes.now |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
-    derive_graphs(draft.store, gazetteer, changes)
+    if places is None:
+        derive_graphs(draft.store, gazetteer)
+    else:
+        # The paths joins completed are described; those they replaced may no longer be wanted.
+        draft.store.bulk_extend(list(places.quads(sorted({new for _, new in joined}))))
+        remove_unwanted(draft.store, (before or set()) | {old for old, _ in joined})
+        derive_candidates(draft.store)
     report.timings["write"] = time.perf_counter() - started
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest,
-          changes: PlaceChanges | None) -> None:
-    """Turn each document's facts into RDF as they come and bulk-load them in batches; the places
-    the replaced documents referred to go into `changes.before` (for an incremental build)."""
+          places: PlaceDescriptions | None, before: set[str] | None) -> None:
+    """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
+    descriptions of the places they refer to first (`places`, when given); the places the
+    replaced documents referred to go into `before`."""
     batch: list[ox.Quad] = []
     rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
         name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
         if name in known:
-            if changes is not None:
-                changes.before |= referenced_in(store, node)
+            if before is not None:
+                before |= referenced_in(store, node)
             store.remove_graph(node)
             report.replaced.append(name)
         else:
             report.added.append(name)
         tick = time.perf_counter()
-        batch.extend(document_triples(facts, entry=manifest.get(name), graph=node))
-        new_paths.update(p.path for p in facts.places)
+        quads = document_triples(facts, entry=manifest.get(name), graph=node)
+        batch.extend(quads)
+        if places is not None:
+            batch.extend(places.quads(referenced_by(quads)))
+        # Names shared between paths are kept once: a corpus's paths are held until the end.
+        new_paths.update(tuple(map(sys.intern, p.path)) for p in facts.places if p.path not in new_paths)
         rdf_seconds += time.perf_counter() - tick
         if progress:
             progress("extracted", done, len(changed))
         if len(batch) >= BATCH_QUADS:
             tick = time.perf_counter()
             store.bulk_extend(batch)
+            if places is not None:
+                places.loaded()
             load_seconds += time.perf_counter() - tick
             batch = []
             if progress:
                 progress("loaded", done, len(changed))
     tick = time.perf_counter()
     store.bulk_extend(batch)
+    if places is not None:
+        places.loaded()
     load_seconds += time.perf_counter() - tick
     if progress:
         progress("loaded", len(changed), len(changed))
@@ -254,12 +278,14 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
 
 
 def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents: list[str],
-                 gazetteer: Gazetteer) -> None:
+                 gazetteer: Gazetteer) -> list[tuple[str, str]]:
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
-    rdf.place_resolver. Names of official units are never joined (extraction resolved them)."""
+    rdf.place_resolver. Names of official units are never joined (extraction resolved them).
+    Returns the (old, new) place IRIs joined."""
+    joined: list[tuple[str, str]] = []
     if not new_paths:
-        return
+        return joined
     resolve = place_resolver(new_paths, official=lambda name: bool(gazetteer.named(name)),
                              stored_parents=lambda name: _stored_parents(store, name))
     graphs = {document_graph_iri(name) for name in new_documents}
@@ -268,10 +294,12 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
         if full == path:
             continue
         old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
+        joined.append((old.value, new.value))
         for quad in list(store.quads_for_pattern(None, None, old, None)):
             if quad.graph_name.value in graphs:
                 store.remove(quad)
                 store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
+    return joined
 
 
 _LABEL = ox.NamedNode(RDFS + "label")

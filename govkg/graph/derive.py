@@ -4,37 +4,29 @@ description once per document, and repeated triples multiply joins."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from govkg.graph.rdf import candidates_triples, place_iri, place_path, places_triples
+from govkg.graph.rdf import A, candidates_triples, place_iri, place_path, places_triples
 from govkg.ontology import CANDIDATES_GRAPH, GK, PLACES_GRAPH
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
 
-def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None, changes: PlaceChanges | None = None) -> None:
-    """Recompute the places graph and the candidates graph of an Oxigraph store being written;
-    with the gazetteer, places carry their official codes and names.
-
-    `changes`: the places graph was made by this govkg and gazetteer, and only the documents
-    whose places `changes` gives (what they referred to before and refer to now) changed: a
-    place's description depends on its path alone, so only those places are looked at, the
-    ones no document refers to any more taken out and new ones described (rewriting the whole
-    graph of a large corpus costs most of a small rebuild)."""
-    graph = ox.NamedNode(PLACES_GRAPH)
-    if changes is not None and store.contains_named_graph(graph):
-        _update_places(store, graph, gazetteer, changes)
-    else:
-        # Read in full before writing: a query still being read while the store is written pins
-        # what it reads. Only the IRIs are kept.
-        referenced = [row["p"] for row in select_each(store, "referenced-places")]
-        replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
-    _derive_candidates(store)
+def derive_graphs(store: ox.Store, gazetteer: Gazetteer | None = None) -> None:
+    """Recompute the places graph and the candidates graph of an Oxigraph store being written,
+    from every document graph; with the gazetteer, places carry their official codes and names.
+    (A build describes places as it loads documents instead: see PlaceDescriptions.)"""
+    # Read in full before writing: a query still being read while the store is written pins
+    # what it reads. Only the IRIs are kept.
+    referenced = [row["p"] for row in select_each(store, "referenced-places")]
+    replace_graph(store, PLACES_GRAPH, places_triples(referenced, gazetteer))
+    derive_candidates(store)
 
 
-def _derive_candidates(store: ox.Store) -> None:
+def derive_candidates(store: ox.Store) -> None:
+    """The candidates graph, from every document's proposals."""
     proposals = [
         (row["c"], row["doc"], row["pref"], tuple(a for a in (row["alts"] or "").split("\u001f") if a), row["cat"],
          row["confidence"])
@@ -47,15 +39,9 @@ _LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places gr
 _WITHIN = ox.NamedNode(GK + "within")  # from every described place to each of its ancestors
 # How a document graph refers to a place (as the referenced-places query reads them).
 _REFERENCES = tuple(ox.NamedNode(GK + name) for name in ("place", "locatedIn", "mentions"))
-
-
-@dataclass
-class PlaceChanges:
-    """The places (IRIs) that the documents a build replaced or removed referred to, and those
-    that the documents it added or replaced refer to now."""
-
-    before: set[str] = field(default_factory=set)
-    now: set[str] = field(default_factory=set)
+_REFERENCE_IRIS = frozenset(p.value for p in _REFERENCES)
+# Places described during a build that are remembered without asking the store, at most.
+RECENT_PLACES = 100_000
 
 
 def referenced_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
@@ -64,14 +50,65 @@ def referenced_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
             if isinstance(q.object, ox.NamedNode)}
 
 
+def referenced_by(quads: Iterable[ox.Quad]) -> set[str]:
+    """The places a document's quads refer to (what referenced_in reads back once they are stored)."""
+    return {q.object.value for q in quads if q.predicate.value in _REFERENCE_IRIS and isinstance(q.object, ox.NamedNode)}
+
+
+class PlaceDescriptions:
+    """The places graph written while documents are loaded: the places a document refers to,
+    and their ancestors, are described (see rdf.places_triples) the first time a document
+    refers to them, in quads loaded with the document's own. So a build never reads every
+    document's places back at its end, which was a pass over the whole store after extraction,
+    with memory growing with the corpus.
+
+    A place counts as described when it was described in this build (the recent ones are
+    remembered, at most RECENT_PLACES) or the store's places graph describes it; a place an
+    incremental build's documents no longer refer to is taken out by remove_unwanted."""
+
+    def __init__(self, store: ox.Store, gazetteer: Gazetteer | None):
+        self.store = store
+        self.gazetteer = gazetteer
+        self.graph = ox.NamedNode(PLACES_GRAPH)
+        self._unloaded: set[str] = set()  # described in quads not yet in the store
+        self._recent: set[str] = set()  # described and in the store
+        # Until the store is asked, which it need not be while every place described is known here.
+        self._ask_store = store.contains_named_graph(self.graph)
+
+    def __contains__(self, iri: str) -> bool:
+        return iri in self._unloaded or iri in self._recent or (
+            self._ask_store and next(self.store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, self.graph), None)
+            is not None)
+
+    def quads(self, place_iris: Iterable[str]) -> Iterator[ox.Quad]:
+        """The places graph's quads for those of `place_iris` (and their ancestors) that are
+        not described yet."""
+        graph = self.graph
+        # A place described has its ancestors described: most of a document's places are known.
+        for t in places_triples([iri for iri in place_iris if iri not in self], self.gazetteer, self):
+            if t.predicate == A:  # the first triple of each place places_triples describes
+                self._unloaded.add(t.subject.value)
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+    def loaded(self) -> None:
+        """The quads given so far are in the store."""
+        if len(self._recent) + len(self._unloaded) > RECENT_PLACES:
+            self._recent.clear()
+            self._ask_store = True
+        self._recent |= self._unloaded
+        self._unloaded = set()
+
+
 def _with_ancestors(iris: set[str]) -> set[str]:
     return {place_iri(path[:depth]) for iri in iris for path in [place_path(iri)] for depth in range(1, len(path) + 1)}
 
 
-def _update_places(store: ox.Store, graph: ox.NamedNode, gazetteer: Gazetteer | None, changes: PlaceChanges) -> None:
-    """The places graph after a few documents changed, as derive_graphs would make it from every
-    document: a place some document still refers to, or that lies around one, stays; one no
-    longer wanted goes; new ones are described."""
+def remove_unwanted(store: ox.Store, iris: set[str]) -> None:
+    """Take out of the places graph those of `iris` (the places documents removed or replaced
+    referred to, or that joins replaced) and their ancestors that no document refers to any
+    more, nor to a place inside them: the places graph derive_graphs would make."""
+    graph = ox.NamedNode(PLACES_GRAPH)
+
     def described(iri: str) -> bool:
         return next(store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, graph), None) is not None
 
@@ -83,13 +120,11 @@ def _update_places(store: ox.Store, graph: ox.NamedNode, gazetteer: Gazetteer | 
         return referenced(iri) or any(
             referenced(q.subject.value) for q in store.quads_for_pattern(None, _WITHIN, ox.NamedNode(iri), graph))
 
-    now = _with_ancestors(changes.now)
     # Decided before any change: removing one place must not change what the next check sees.
-    unwanted = [iri for iri in sorted(_with_ancestors(changes.before) - now) if described(iri) and not wanted(iri)]
+    unwanted = [iri for iri in sorted(_with_ancestors(iris)) if described(iri) and not wanted(iri)]
     for iri in unwanted:
         for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
             store.remove(quad)
-    _add(store, graph, places_triples(sorted(changes.now), gazetteer, {iri for iri in now if described(iri)}))
 
 
 def replace_graph(store: ox.Store, graph_iri: str, triples) -> None:

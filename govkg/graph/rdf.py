@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -266,7 +266,7 @@ def _unsegment(part: str) -> str:
 
 
 def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None,
-                   described: set[str] = frozenset()) -> Iterator[ox.Triple]:
+                   described: Container[str] = frozenset()) -> Iterator[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
     document graphs would otherwise repeat them once per document, and joins multiply.
 
