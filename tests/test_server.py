@@ -245,3 +245,24 @@ def test_json_results_of_the_served_store_parse(example_store):
     with Served(example_store) as served:
         status, headers, body = request(query_url(served.url, COUNT_ADOPTIONS), headers={"Accept": "application/sparql-results+json"})
         assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "13"
+
+
+# Accept headers and the result format chosen for a SELECT (None: the server answers 406).
+ACCEPT_CHOICES = {
+    "text/csv": "text/csv",
+    "application/sparql-results+xml;q=0.5, text/tab-separated-values": "text/tab-separated-values",
+    "text/*": "text/csv",
+    "text/csv;q=0, text/*": "text/tab-separated-values",
+    "image/*, application/json;q=0.4": "application/json",
+    "image/*": None,
+    "*/*": "application/sparql-results+json",
+    "application/sparql-results+json;q=0, */*": "application/json",
+    "image/png, text/csv;q=0": None,
+}
+
+
+@pytest.mark.parametrize("accept, chosen", ACCEPT_CHOICES.items(), ids=ACCEPT_CHOICES.keys())
+def test_the_result_format_follows_the_accept_header(accept, chosen):
+    from govkg.graph.serve import RESULT_TYPES, _preferred
+
+    assert _preferred(accept, RESULT_TYPES) == chosen

@@ -78,13 +78,18 @@ def _preferred(accept: str, offered: dict[str, str]) -> str | None:
                 except ValueError:
                     quality = 0.0
         choices.append((-quality, position, media.lower()))
+    refused = {media for minus_quality, _, media in choices if minus_quality == 0}  # q=0: "not this one"
     for minus_quality, _, media in sorted(choices):
         if minus_quality == 0:
             continue
         if media in offered:
             return media
-        if media in ("*/*", "application/*", "text/*"):
-            return next((m for m in offered if m.startswith(media[:-1]) or media == "*/*"), None)
+        if media.endswith("/*"):
+            # A wildcard takes the first type offered that it covers and that is not refused; one
+            # covering none of them leaves the next choice to be tried.
+            covered = next((m for m in offered if (media == "*/*" or m.startswith(media[:-1])) and m not in refused), None)
+            if covered is not None:
+                return covered
     return None
 
 
