@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -233,8 +232,8 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest,
           places: PlaceDescriptions | None, before: set[str] | None) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
-    descriptions of the places they refer to first (`places`, when given); the places the
-    replaced documents referred to go into `before`."""
+    descriptions of the places they refer to that are not described yet (`places`, when given);
+    the places the replaced documents referred to go into `before`."""
     batch: list[ox.Quad] = []
     rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
@@ -252,8 +251,7 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         batch.extend(quads)
         if places is not None:
             batch.extend(places.quads(referenced_by(quads)))
-        # Names shared between paths are kept once: a corpus's paths are held until the end.
-        new_paths.update(tuple(map(sys.intern, p.path)) for p in facts.places if p.path not in new_paths)
+        new_paths.update(p.path for p in facts.places)
         rdf_seconds += time.perf_counter() - tick
         if progress:
             progress("extracted", done, len(changed))
@@ -282,7 +280,7 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
     rdf.place_resolver. Names of official units are never joined (extraction resolved them).
-    Returns the (old, new) place IRIs joined."""
+    Returns the (old, new) place IRIs of the joins that changed a new document's graph."""
     joined: list[tuple[str, str]] = []
     if not new_paths:
         return joined
@@ -294,11 +292,12 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
         if full == path:
             continue
         old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
-        joined.append((old.value, new.value))
         for quad in list(store.quads_for_pattern(None, None, old, None)):
             if quad.graph_name.value in graphs:
                 store.remove(quad)
                 store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
+                # Only then is the new path referred to (and described), the old one perhaps no longer.
+                joined.append((old.value, new.value))
     return joined
 
 
