@@ -50,6 +50,11 @@ def referenced_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
             if isinstance(q.object, ox.NamedNode)}
 
 
+def described_in(store: ox.Store, iri: str) -> bool:
+    """Whether the store's places graph describes the place `iri`."""
+    return next(store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, ox.NamedNode(PLACES_GRAPH)), None) is not None
+
+
 def referenced_by(quads: Iterable[ox.Quad]) -> set[str]:
     """The places a document's quads refer to (what referenced_in reads back once they are stored)."""
     return {q.object.value for q in quads if q.predicate.value in _REFERENCE_IRIS and isinstance(q.object, ox.NamedNode)}
@@ -76,9 +81,7 @@ class PlaceDescriptions:
         self._ask_store = store.contains_named_graph(self.graph)
 
     def __contains__(self, iri: str) -> bool:
-        return iri in self._unloaded or iri in self._recent or (
-            self._ask_store and next(self.store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, self.graph), None)
-            is not None)
+        return iri in self._unloaded or iri in self._recent or (self._ask_store and described_in(self.store, iri))
 
     def quads(self, place_iris: Iterable[str]) -> Iterator[ox.Quad]:
         """The places graph's quads for those of `place_iris` (and their ancestors) that are
@@ -109,9 +112,6 @@ def remove_unwanted(store: ox.Store, iris: set[str]) -> None:
     more, nor to a place inside them: the places graph derive_graphs would make."""
     graph = ox.NamedNode(PLACES_GRAPH)
 
-    def described(iri: str) -> bool:
-        return next(store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, graph), None) is not None
-
     def referenced(iri: str) -> bool:
         node = ox.NamedNode(iri)
         return any(next(store.quads_for_pattern(None, prop, node, None), None) is not None for prop in _REFERENCES)
@@ -121,7 +121,7 @@ def remove_unwanted(store: ox.Store, iris: set[str]) -> None:
             referenced(q.subject.value) for q in store.quads_for_pattern(None, _WITHIN, ox.NamedNode(iri), graph))
 
     # Decided before any change: removing one place must not change what the next check sees.
-    unwanted = [iri for iri in sorted(_with_ancestors(iris)) if described(iri) and not wanted(iri)]
+    unwanted = [iri for iri in sorted(_with_ancestors(iris)) if described_in(store, iri) and not wanted(iri)]
     for iri in unwanted:
         for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
             store.remove(quad)
