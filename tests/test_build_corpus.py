@@ -233,8 +233,9 @@ def lock_held(store: Path) -> bool:
 
 
 def marked_env(mark: str) -> dict:
-    # A mark in the environment of the build and of every worker it spawns, to find them all.
-    return {**os.environ, "GOVKG_TEST_MARK": mark}
+    # A mark in the environment of the build and of every worker it spawns, to find them all;
+    # faulthandler, to see where they are if one does not end (see `ended`).
+    return {**os.environ, "GOVKG_TEST_MARK": mark, "PYTHONFAULTHANDLER": "1"}
 
 
 def processes_marked(mark: str) -> list[int]:
@@ -248,6 +249,18 @@ def processes_marked(mark: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def ended(process: subprocess.Popen, mark: str, timeout: float) -> tuple[str, str]:
+    """The output of a process started with `marked_env(mark)` once it ends; if it has not ended
+    after `timeout` seconds, the test fails with the Python stacks of it and of its workers."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for pid in processes_marked(mark):
+            os.kill(pid, signal.SIGABRT)  # faulthandler prints every thread's stack on it
+        _, err = process.communicate(timeout=30)
+        pytest.fail(f"still running after {timeout} s; where its processes were:\n{err}")
 
 
 def wait_for(condition, timeout: float = 120.0) -> None:
@@ -276,7 +289,7 @@ def test_concurrent_builds_take_turns_and_lose_no_document(tmp_path):
         while not lock_held(store) and builds[0].poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         builds.append(start(second))
-        outputs = [b.communicate(timeout=600) for b in builds]
+        outputs = [ended(b, mark, timeout=600) for b in builds]
     finally:
         for b in builds:
             b.kill()
@@ -313,7 +326,7 @@ def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code)
         # tracker) run.
         wait_for(lambda: any(tmp_path.glob(".store.building-*")) and len(processes_marked(mark)) >= 4)
         build.send_signal(how)
-        _, err = build.communicate(timeout=120)
+        _, err = ended(build, mark, timeout=120)
     finally:
         build.kill()
     assert build.returncode == code
@@ -327,6 +340,49 @@ def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code)
     again = run("build", EXAMPLES, "--store", store)
     assert again.exit_code == 0, again.output
     assert not list(tmp_path.glob(".store.building-*"))
+
+
+# Python may handle a signal between a lock's acquire and the `with` body that releases it; here
+# that moment is made certain: Ctrl-C arrives just as a queue's put has taken its lock.
+SIGNAL_INSIDE_A_PUT = """
+import signal, sys, threading
+from govkg.extract.model import SourceDocument
+from govkg.extract.pipeline import pipe_in_workers
+from govkg.ontology import load_thesaurus
+
+puts = []
+
+def enter_then_interrupt(self, _enter=threading.Condition.__enter__):
+    held = _enter(self)
+    caller = sys._getframe(1).f_code
+    if caller.co_name == "put" and "multiprocessing" in caller.co_filename:
+        puts.append(1)
+        if len(puts) == 5:  # the thesaurus for each worker, then documents to running workers
+            signal.raise_signal(signal.SIGINT)
+    return held
+
+if __name__ == "__main__":
+    thesaurus = load_thesaurus()
+    sources = [SourceDocument(f"d{n}.txt", "岚州市竹溪区推行红色物业。", str(n)) for n in range(40)]
+    threading.Condition.__enter__ = enter_then_interrupt
+    for facts in pipe_in_workers(thesaurus, sources, 2):
+        pass
+"""
+
+
+def test_ctrl_c_while_documents_are_handed_to_workers_ends_the_process(tmp_path):
+    script = tmp_path / "stopped.py"
+    script.write_text(SIGNAL_INSIDE_A_PUT, encoding="utf-8")
+    mark = uuid.uuid4().hex
+    process = subprocess.Popen([sys.executable, str(script)], env=marked_env(mark), cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = ended(process, mark, timeout=120)  # a lock left taken: it waited at exit for ever
+    finally:
+        process.kill()
+    assert process.returncode == -signal.SIGINT, err
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
+    wait_for(lambda: processes_marked(mark) == [], timeout=30)
 
 
 def test_a_small_rebuild_updates_the_places_graph_as_a_fresh_build_would(tmp_path):

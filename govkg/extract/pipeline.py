@@ -284,8 +284,9 @@ def _extract_in_worker(setup, tasks, results, parent: int) -> None:
 
 @contextlib.contextmanager
 def _signals_held():
-    """Ctrl-C and SIGTERM held back while the block runs, then acted on as they would have been:
-    a worker stopped half-way through reading what it was sent at start prints a traceback.
+    """Ctrl-C and SIGTERM held back while the block runs, then acted on as they would have been,
+    for work a signal must not cut in two: starting a worker (one stopped half-way through reading
+    what it was sent at start prints a traceback) and putting on a queue (see `_put`).
     (Blocking the signals would not do: another thread of the process may take them.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -300,6 +301,15 @@ def _signals_held():
             signal.signal(sig, handler)
         for sig in held[:1]:
             signal.raise_signal(sig)
+
+
+def _put(destination, item) -> None:
+    """`destination.put(item)` with Ctrl-C and SIGTERM held. A signal handled just after a queue
+    takes its lock and before the `with` that releases it (CPython lets one in there) leaves the
+    lock taken, and at exit the queue's finalizer waits for that lock for ever: a build stopped
+    with Ctrl-C said so and never ended."""
+    with _signals_held():
+        destination.put(item)
 
 
 def pipe_in_workers(thesaurus: Thesaurus, sources: Iterable[SourceDocument], workers: int,
@@ -324,7 +334,7 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
     # multiprocessing writes the arguments into a pipe that nobody reads when the worker dies
     # while starting (a script without `if __name__ == "__main__":`), and waits there for ever.
     for _ in range(workers):
-        setup.put(thesaurus)
+        _put(setup, thesaurus)
     processes = [
         context.Process(target=_extract_in_worker, args=(setup, tasks, results, os.getpid()), daemon=True)
         for _ in range(workers)
@@ -345,7 +355,7 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
                 if source is None:
                     exhausted = True
                     break
-                tasks.put((sent, source))
+                _put(tasks, (sent, source))
                 sent += 1
             if exhausted and done == sent:
                 return
@@ -369,7 +379,7 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
         finished = exhausted and done == sent
         if finished:
             for _ in processes:
-                tasks.put(None)
+                _put(tasks, None)
         for process in processes:
             if process.pid is None:
                 continue  # never started
