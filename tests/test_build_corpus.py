@@ -342,6 +342,57 @@ def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code)
     assert not list(tmp_path.glob(".store.building-*"))
 
 
+def _candidates_graph(path: Path, derived: bool = False) -> set[str]:
+    """The store's candidates graph, or (`derived`) the one derive_candidates makes from every
+    document graph (in a transaction that is left by an exception: the store is not changed)."""
+    from govkg.graph.derive import derive_candidates
+    from govkg.graph.store import open_store
+    from govkg.ontology import CANDIDATES_GRAPH
+
+    class Unchanged(Exception):
+        pass
+
+    graph = ox.NamedNode(CANDIDATES_GRAPH)
+    if not derived:
+        with open_store(path).reading() as store:
+            return {str(q) for q in store.quads_for_pattern(None, None, None, graph)}
+    try:
+        with open_store(path).transaction() as draft:
+            derive_candidates(draft.store)
+            made = {str(q) for q in draft.store.quads_for_pattern(None, None, None, graph)}
+            raise Unchanged
+    except Unchanged:
+        return made
+
+
+def test_an_incremental_build_updates_the_candidates_graph_as_derived_from_every_document(tmp_path):
+    from govkg.graph.build import build
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", "岚州市桐溪区柳岸街道建立“一核多元”共治机制，居民议事有了平台。\n")
+    write(corpus / "b.txt", "竹溪区芦花镇建立“一核多元”共治机制。\n")
+    write(corpus / "c.txt", "竹溪区探索“五线谱”工作法。\n")
+    for n in range(5):
+        write(corpus / f"f{n}.txt", ARTICLE.format(n=n + 1))
+    store = tmp_path / "store"
+    build([corpus], store)
+    before = _candidates_graph(store)
+    assert before == _candidates_graph(store, derived=True)
+    assert any("%E4%B8%80%E6%A0%B8%E5%A4%9A%E5%85%83" in q for q in before)  # 一核多元
+    # a.txt now proposes the other concept, b.txt (the last to propose 一核多元) is gone, e.txt is new.
+    write(corpus / "a.txt", "岚州市桐溪区柳岸街道探索“五线谱”工作法。\n")
+    (corpus / "b.txt").unlink()
+    write(corpus / "e.txt", "竹溪区探索“五线谱”工作法，群众满意。\n")
+    report = build([corpus], store, sync=[corpus])
+    assert (report.added, report.replaced, report.removed, len(report.unchanged)) == (["e.txt"], ["a.txt"], ["b.txt"], 6)
+    after = _candidates_graph(store)
+    assert after == _candidates_graph(store, derived=True) != before
+    assert not any("%E4%B8%80%E6%A0%B8%E5%A4%9A%E5%85%83" in q for q in after)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh)
+    assert _candidates_graph(fresh) == after
+
+
 # Python may handle a signal between a lock's acquire and the `with` body that releases it; here
 # that moment is made certain: Ctrl-C arrives just as a queue's put has taken its lock.
 SIGNAL_INSIDE_A_PUT = """

@@ -24,10 +24,12 @@ from govkg.graph.derive import (
     PlaceDescriptions,
     derive_candidates,
     derive_graphs,
+    proposed_in,
     referenced_by,
     referenced_in,
     remove_unwanted,
     replace_graph,
+    update_candidates,
 )
 from govkg.graph.rdf import (
     document_graph_iri,
@@ -179,14 +181,14 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     # The places graph is written as the documents are loaded (PlaceDescriptions) when it was
     # made by this govkg (same fingerprint) and most documents are unchanged, or when every
     # document the store will hold is loaded now; otherwise it is made again from every
-    # document at the end. `before`: the places of the documents replaced or removed, which
-    # may no longer be wanted.
+    # document at the end. An incremental build patches the derived graphs where its changes
+    # touch them (`touched`).
     incremental = bool(stored) and has_places and len(changed) + len(gone) < len(checked) // 2
     every_document_loaded = set(known) - set(gone) <= {c.source.name for c in changed}
-    before: set[str] | None = set() if incremental else None
+    touched = _Touched() if incremental else None
     for name in gone:
-        if incremental:
-            before |= referenced_in(draft.store, ox.NamedNode(document_graph_iri(name)))
+        if touched is not None:
+            touched.dropping(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
     gazetteer = Gazetteer.load()
@@ -210,7 +212,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
             extracted, timings = extractor.pipe(sources, 1), extractor.timings
         # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
         with contextlib.closing(extracted):
-            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest, places, before)
+            _load(draft.store, extracted, known, changed, report, new_paths, progress, manifest, places, touched)
         report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
         for phase in ("rdf", "load"):  # after the extraction steps
             report.timings[phase] = report.timings.pop(phase, 0.0)
@@ -218,30 +220,33 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     joined = _join_places(draft.store, new_paths, report.added + report.replaced, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
-        _write_store_graph(draft.store, extra, checked)
+        _write_store_graph(draft.store, extra, checked, (set(known) - set(gone)) | set(report.added))
     if places is None:
         derive_graphs(draft.store, gazetteer)
     else:
         # The paths joins completed are described; those they replaced may no longer be wanted.
         draft.store.bulk_extend(list(places.quads(sorted({new for _, new in joined}))))
-        remove_unwanted(draft.store, (before or set()) | {old for old, _ in joined})
-        derive_candidates(draft.store)
+        remove_unwanted(draft.store, (touched.places if touched is not None else set()) | {old for old, _ in joined})
+        if touched is not None:
+            update_candidates(draft.store, touched.concepts)
+        else:
+            derive_candidates(draft.store)
     report.timings["write"] = time.perf_counter() - started
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_paths, progress, manifest,
-          places: PlaceDescriptions | None, before: set[str] | None) -> None:
+          places: PlaceDescriptions | None, touched: _Touched | None) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
     descriptions of the places they refer to that are not described yet (`places`, when given);
-    the places the replaced documents referred to go into `before`."""
+    what the replaced and new documents touch goes into `touched`, when given."""
     batch: list[ox.Quad] = []
     rdf_seconds = load_seconds = 0.0
     for done, facts in enumerate(extracted, start=1):
         name = facts.source.name
         node = ox.NamedNode(document_graph_iri(name))
         if name in known:
-            if before is not None:
-                before |= referenced_in(store, node)
+            if touched is not None:
+                touched.dropping(store, node)
             store.remove_graph(node)
             report.replaced.append(name)
         else:
@@ -252,6 +257,8 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         if places is not None:
             batch.extend(places.quads(referenced_by(quads)))
         new_paths.update(p.path for p in facts.places)
+        if touched is not None:
+            touched.concepts.update(c.iri for c in facts.candidates)
         rdf_seconds += time.perf_counter() - tick
         if progress:
             progress("extracted", done, len(changed))
@@ -273,6 +280,21 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         progress("loaded", len(changed), len(changed))
     report.timings["rdf"] = rdf_seconds
     report.timings["load"] = load_seconds
+
+
+@dataclass
+class _Touched:
+    """What an incremental build's changes touch: the places the documents it replaces or
+    removes referred to (perhaps no longer wanted), and the candidate concepts these and its new
+    documents propose (their statements in the candidates graph are made again)."""
+
+    places: set[str] = field(default_factory=set)
+    concepts: set[str] = field(default_factory=set)
+
+    def dropping(self, store: ox.Store, graph: ox.NamedNode) -> None:
+        """Noted before the document graph `graph` is removed."""
+        self.places |= referenced_in(store, graph)
+        self.concepts |= proposed_in(store, graph)
 
 
 def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents: list[str],
@@ -349,7 +371,10 @@ def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool
     return names
 
 
-def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked: list[Checked]) -> None:
+def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked: list[Checked],
+                      documents: set[str]) -> None:
+    """The store graph: time of this build, govkg version, the extra thesaurus files kept, and the
+    folder of each of `documents` (every document the store now holds)."""
     gk = GK
     node = ox.NamedNode(STORE_NODE)
     from govkg import __version__
@@ -372,9 +397,8 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
             ox.Triple(file_node, ox.NamedNode(gk + "order"), ox.Literal(str(index), datatype=ox.NamedNode(XSD + "integer"))),
             ox.Triple(file_node, ox.NamedNode(gk + "turtle"), ox.Literal(data.decode("utf-8", errors="replace"))),
         ]
-    known = set(stored_documents(store))
     for name, folder in sorted(folders.items()):
-        if name in known:
+        if name in documents:
             triples.append(ox.Triple(ox.NamedNode(document_iri(name)), ox.NamedNode(gk + "sourceFolder"), ox.Literal(folder)))
     replace_graph(store, STORE_GRAPH, triples)
 

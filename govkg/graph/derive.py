@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from govkg.graph.rdf import A, candidates_triples, place_iri, place_path, places_triples
-from govkg.ontology import CANDIDATES_GRAPH, GK, PLACES_GRAPH
+from govkg.graph.terms import python_value
+from govkg.ontology import CANDIDATES_GRAPH, DCTERMS, GK, PLACES_GRAPH, SKOS
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
@@ -33,6 +34,50 @@ def derive_candidates(store: ox.Store) -> None:
         for row in select(store, "candidate-proposals")
     ]
     replace_graph(store, CANDIDATES_GRAPH, candidates_triples(proposals))
+
+
+_PROPOSES = ox.NamedNode(GK + "proposes")
+
+
+def proposed_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
+    """The candidate concepts one document graph proposes."""
+    return {q.object.value for q in store.quads_for_pattern(None, _PROPOSES, None, graph)}
+
+
+def update_candidates(store: ox.Store, concepts: Iterable[str]) -> None:
+    """The candidates graph's statements of `concepts` made again from every document's
+    proposals of them, the other concepts' left as they are: what derive_candidates would make,
+    after documents proposing these were added, replaced or removed (a concept's statements
+    depend on its own proposals only)."""
+    concepts = sorted(set(concepts))
+    graph = ox.NamedNode(CANDIDATES_GRAPH)
+    for concept in concepts:
+        for quad in list(store.quads_for_pattern(ox.NamedNode(concept), None, None, graph)):
+            store.remove(quad)
+    _add(store, graph, candidates_triples([row for c in concepts for row in _proposals_of(store, c)]))
+
+
+_PREF, _ALT = ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(SKOS + "altLabel")
+_CATEGORY, _CONFIDENCE = ox.NamedNode(GK + "category"), ox.NamedNode(GK + "confidence")
+_SOURCE, _FILE_NAME = ox.NamedNode(DCTERMS + "source"), ox.NamedNode(GK + "fileName")
+
+
+def _proposals_of(store: ox.Store, concept: str) -> Iterator[tuple]:
+    """The rows of the candidate-proposals query for one concept, read by pattern lookups."""
+
+    def objects(subject, predicate, graph):
+        return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+
+    for quad in store.quads_for_pattern(None, _PROPOSES, ox.NamedNode(concept), None):
+        proposal, graph = quad.subject, quad.graph_name
+        prefs, categories = objects(proposal, _PREF, graph), objects(proposal, _CATEGORY, graph)
+        names = [n for d in objects(proposal, _SOURCE, graph) for n in objects(d, _FILE_NAME, graph)]
+        if not (prefs and categories and names):
+            continue  # what the query's required patterns leave out
+        scores = [python_value(o) for o in objects(proposal, _CONFIDENCE, graph)]
+        yield (concept, python_value(names[0]), python_value(prefs[0]),
+               tuple(python_value(o) for o in objects(proposal, _ALT, graph)), categories[0].value,
+               max(scores) if scores else None)
 
 
 _LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places graph describes

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -96,7 +97,18 @@ class Gazetteer:
         self._children: dict[str | None, list[Division]] = defaultdict(list)
         for division in divisions:
             self._children[division.parent].append(division)
-        self.by_path: dict[tuple[str, ...], Division] = {self.path_of(d): d for d in divisions}
+        self.by_path: dict[tuple[str, ...], Division] = {path: d for d, path in self._paths(divisions)}
+
+    def _paths(self, divisions: list[Division]) -> Iterator[tuple[Division, tuple[str, ...]]]:
+        """Each unit with its path_of, a parent's path made once for all its children."""
+        paths: dict[str, tuple[str, ...]] = {}
+        for division in divisions:
+            parent = division.parent
+            if parent in paths and len(paths[parent]) < 6:
+                path = paths[division.code] = (*paths[parent], division.name)
+            else:
+                path = paths[division.code] = self.path_of(division)
+            yield division, path
 
     @classmethod
     def load(cls, counties_csv: Path | None = None, townships_json: Path | None = None) -> Gazetteer:
