@@ -248,7 +248,8 @@ def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
     folder = Path(importlib.util.find_spec("jieba").submodule_search_locations[0])
     text = (folder / "dict.txt").read_text(encoding="utf-8")
     fields = text.split()
-    if len(fields) == 3 * len(text.splitlines()):  # word, frequency, tag on every line: one split
+    lines = text.count("\n") + (not text.endswith("\n"))  # counted, not split (a tenth of a second)
+    if len(fields) == 3 * lines:  # word, frequency, tag on every line: one split
         words = fields[0::3]
         return dict(zip(words, map(int, fields[1::3]), strict=True)), dict(zip(words, fields[2::3], strict=True))
     for line in text.splitlines():
