@@ -287,6 +287,16 @@ def _compound_head(name: str) -> str | None:
     return None
 
 
+def _folded(names: list[str], simplify) -> list[str]:
+    """Each name in its simplified fold. Converted in one call, not one per name: OpenCC's cost
+    is mostly per call (0.11 s for the gazetteer's 33,896 names one by one, 0.013 s at once);
+    a name holds no line break, so the lines are the names, one for one."""
+    if simplify is None:
+        return names
+    folded = simplify("\n".join(names)).split("\n")
+    return folded if len(folded) == len(names) else [simplify(name) for name in names]
+
+
 class OfficialNames:
     """Finds the names of official units (provinces to towns, today's and former ones) in a
     text, with one Aho-Corasick automaton (pyahocorasick) of every name of the gazetteer."""
@@ -296,14 +306,14 @@ class OfficialNames:
 
         self.gazetteer = gazetteer
         self.automaton = ahocorasick.Automaton()
-        for name in gazetteer.names():
-            if len(name) >= 2 and _suffix_of(name) and len(name) > len(_suffix_of(name)):
-                self.automaton.add_word(name, (len(name), name))
-                # The text is matched in its simplified fold, where a name written with a character
-                # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
-                folded = simplify(name) if simplify is not None else name
-                if folded != name and len(folded) == len(name) and folded not in self.automaton:
-                    self.automaton.add_word(folded, (len(folded), name))
+        names = [name for name in gazetteer.names()
+                 if len(name) >= 2 and _suffix_of(name) and len(name) > len(_suffix_of(name))]
+        for name, folded in zip(names, _folded(names, simplify), strict=True):
+            self.automaton.add_word(name, (len(name), name))
+            # The text is matched in its simplified fold, where a name written with a character
+            # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
+            if folded != name and len(folded) == len(name) and folded not in self.automaton:
+                self.automaton.add_word(folded, (len(folded), name))
         if len(self.automaton):
             self.automaton.make_automaton()
 

@@ -85,7 +85,7 @@ class Tagger:
     Owns its dictionaries: two taggers made from two thesauri never see each other's words."""
 
     def __init__(self, thesaurus: Thesaurus):
-        import jieba_fast_dat.posseg
+        import jieba_fast_dat
         import rjieba
         from jieba_fast_dat._jieba_fast_dat_functions_py3 import _posseg_viterbi_cpp
 
@@ -105,9 +105,12 @@ class Tagger:
             self.frequency.setdefault(word, 1)
             self.tags[word] = "nz"
         self._reference = None
-        jieba_fast_dat.posseg.load_model()  # the HMM tables, loaded once into the C++ extension
+        # jieba.posseg's HMM tables, read once for the C++ extension's Viterbi and for the numpy one
+        # (jieba_fast_dat's load_model would read its pickles again).
+        tables = posseg_tables()
+        jieba_fast_dat.load_hmm_model(*tables)
         self._fast_viterbi = _posseg_viterbi_cpp
-        self._hmm = PossegHmm(*posseg_tables())
+        self._hmm = PossegHmm(*tables)
         self._slow_paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, text: str) -> list[Token]:
