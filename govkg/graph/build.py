@@ -169,7 +169,8 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     vocabulary = load_vocabulary_of(extra)
     # Another thesaurus or another govkg version extracts other facts: then every file is redone.
     known = stored_documents(draft.store)
-    stored = known if stored_fingerprint(draft.store) == vocabulary.fingerprint else {}
+    same_vocabulary = stored_fingerprint(draft.store) == vocabulary.fingerprint
+    stored = known if same_vocabulary else {}
     changed = []
     for c in checked:
         if stored.get(c.source.name) == _state(c, manifest):
@@ -196,8 +197,9 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         draft.store.remove_graph(ox.NamedNode(PLACES_GRAPH))  # all described again as documents load
     places = PlaceDescriptions(draft.store, gazetteer) if incremental or every_document_loaded else None
     report.timings["prepare"] = time.perf_counter() - started
-    replace_graph(draft.store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
-        ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
+    if not same_vocabulary:  # the fingerprint is of the files the graph is read from, with govkg's version
+        replace_graph(draft.store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
+            ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
     new_paths: set[tuple[str, ...]] = set()  # every place path the new documents name
     if changed:
         count = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
