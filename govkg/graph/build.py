@@ -192,7 +192,9 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
             touched.dropping(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
-    gazetteer = Gazetteer.load()
+    # A build that changes no document has no place to resolve or describe: it goes without the
+    # gazetteer (about a second to load).
+    gazetteer = Gazetteer.load() if changed or gone or not incremental else None
     if has_places and every_document_loaded and not incremental:
         draft.store.remove_graph(ox.NamedNode(PLACES_GRAPH))  # all described again as documents load
     places = PlaceDescriptions(draft.store, gazetteer) if incremental or every_document_loaded else None
@@ -300,11 +302,12 @@ class _Touched:
 
 
 def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents: list[str],
-                 gazetteer: Gazetteer) -> list[tuple[str, str]]:
+                 gazetteer: Gazetteer | None) -> list[tuple[str, str]]:
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
     rdf.place_resolver. Names of official units are never joined (extraction resolved them).
-    Returns the (old, new) place IRIs of the joins that changed a new document's graph."""
+    Returns the (old, new) place IRIs of the joins that changed a new document's graph (there is
+    no gazetteer when no document changed, and then no path)."""
     joined: list[tuple[str, str]] = []
     if not new_paths:
         return joined
