@@ -287,7 +287,7 @@ def _compound_head(name: str) -> str | None:
     return None
 
 
-def _folded(names: list[str], simplify) -> list[str]:
+def _folded(names: list[str], simplify: Callable[[str], str] | None) -> list[str]:
     """Each name in its simplified fold. Converted in one call, not one per name: OpenCC's cost
     is mostly per call (0.11 s for the gazetteer's 33,896 names one by one, 0.013 s at once);
     a name holds no line break, so the lines are the names, one for one."""
