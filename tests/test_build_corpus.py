@@ -342,6 +342,40 @@ def test_a_build_stopped_part_way_leaves_the_previous_store(tmp_path, how, code)
     assert not list(tmp_path.glob(".store.building-*"))
 
 
+def _all_but_the_store_graph(path: Path) -> set[str]:
+    """Every quad of the store at `path` but those of the store graph (its time of last build)."""
+    from govkg.graph.build import STORE_GRAPH
+    from govkg.graph.store import open_store
+
+    with open_store(path).reading() as store:
+        return {str(q) for q in store if q.graph_name.value != STORE_GRAPH}
+
+
+def test_a_new_document_completes_the_places_of_documents_built_before(tmp_path):
+    from govkg.graph.build import build
+    from govkg.graph.rdf import document_graph_iri, place_iri
+    from govkg.graph.store import open_store
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", "竹溪区推行积分制管理，覆盖小区3个。\n")  # 竹溪区 named alone, as in every f*.txt
+    for n in range(5):
+        write(corpus / f"f{n}.txt", ARTICLE.format(n=n + 1))
+    store = tmp_path / "store"
+    build([corpus], store)
+    # b.txt gives 竹溪区 a city, then d.txt gives that city a province: the earlier files follow,
+    # as they do when everything is built afresh.
+    for name, text in (("b.txt", "岚州市竹溪区推行“红色物业”。\n"), ("d.txt", "浙江省岚州市推行积分制管理。\n")):
+        write(corpus / name, text)
+        report = build([corpus], store)
+        assert report.added == [name] and "a.txt" in report.unchanged
+        fresh = tmp_path / f"fresh-{name}"
+        build([corpus], fresh)
+        assert _all_but_the_store_graph(store) == _all_but_the_store_graph(fresh)
+    full = ox.NamedNode(place_iri(("浙江省", "岚州市", "竹溪区")))
+    with open_store(store).reading() as oxigraph:
+        assert next(oxigraph.quads_for_pattern(None, None, full, ox.NamedNode(document_graph_iri("a.txt"))), None)
+
+
 def _candidates_graph(path: Path, derived: bool = False) -> set[str]:
     """The store's candidates graph, or (`derived`) the one derive_candidates makes from every
     document graph (in a transaction that is left by an exception: the store is not changed)."""

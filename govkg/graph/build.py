@@ -24,6 +24,7 @@ from govkg.graph.derive import (
     PlaceDescriptions,
     derive_candidates,
     derive_graphs,
+    described_paths_from,
     proposed_in,
     referenced_by,
     referenced_in,
@@ -306,26 +307,42 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
     rdf.place_resolver. Names of official units are never joined (extraction resolved them).
-    Returns the (old, new) place IRIs of the joins that changed a new document's graph (there is
-    no gazetteer when no document changed, and then no path)."""
+    A name the new documents give parents also completes the places of the documents built
+    before that begin with it (their 桐溪区 named alone), in their graphs, as a fresh build of
+    them all would. Returns the (old, new) place IRIs of the joins that changed a document's
+    graph (there is no gazetteer when no document changed, and then no path)."""
     joined: list[tuple[str, str]] = []
     if not new_paths:
         return joined
-    resolve = place_resolver(new_paths, official=lambda name: bool(gazetteer.named(name)),
-                             stored_parents=lambda name: _stored_parents(store, name))
+
+    def official(name: str) -> bool:
+        return bool(gazetteer.named(name))
+
+    resolve = place_resolver(new_paths, official=official, stored_parents=lambda name: _stored_parents(store, name))
     graphs = {document_graph_iri(name) for name in new_documents}
-    for path in new_paths:
+    given_parents = {path[d] for path in new_paths for d in range(1, len(path)) if not official(path[d])}
+    stored = {path for name in sorted(given_parents) for path in described_paths_from(store, name)} - new_paths
+    for path in sorted(new_paths) + sorted(stored):
         full = resolve(path)
         if full == path:
             continue
         old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
+        # A new document's path is joined in the new documents' graphs, a stored one in every document's.
+        in_scope = graphs.__contains__ if path in new_paths else _is_document_graph
         for quad in list(store.quads_for_pattern(None, None, old, None)):
-            if quad.graph_name.value in graphs:
+            if in_scope(quad.graph_name.value):
                 store.remove(quad)
                 store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
                 # Only then is the new path referred to (and described), the old one perhaps no longer.
                 joined.append((old.value, new.value))
     return joined
+
+
+_DOCUMENT_GRAPHS = document_graph_iri("")  # the start of every document graph's IRI
+
+
+def _is_document_graph(iri: str) -> bool:
+    return iri.startswith(_DOCUMENT_GRAPHS)
 
 
 _LABEL = ox.NamedNode(RDFS + "label")

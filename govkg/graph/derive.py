@@ -102,6 +102,16 @@ def described_in(store: ox.Store, iri: str) -> bool:
     return next(store.quads_for_pattern(ox.NamedNode(iri), _LEVEL, None, ox.NamedNode(PLACES_GRAPH)), None) is not None
 
 
+def described_paths_from(store: ox.Store, name: str) -> list[tuple[str, ...]]:
+    """The paths the places graph describes that begin with `name`: the place of that name alone
+    and every place within it."""
+    head = place_iri((name,))
+    if not described_in(store, head):
+        return []
+    within = store.quads_for_pattern(None, _WITHIN, ox.NamedNode(head), ox.NamedNode(PLACES_GRAPH))
+    return [(name,), *(place_path(quad.subject.value) for quad in within)]
+
+
 def referenced_by(quads: Iterable[ox.Quad]) -> set[str]:
     """The places a document's quads refer to (what referenced_in reads back once they are stored)."""
     return {q.object.value for q in quads if q.predicate.value in _REFERENCE_IRIS and isinstance(q.object, ox.NamedNode)}
