@@ -24,6 +24,7 @@ from govkg.graph.derive import (
     PlaceDescriptions,
     derive_candidates,
     derive_graphs,
+    described_parents,
     described_paths_from,
     proposed_in,
     referenced_by,
@@ -37,7 +38,6 @@ from govkg.graph.rdf import (
     document_iri,
     document_triples,
     place_iri,
-    place_path,
     place_resolver,
 )
 from govkg.graph.store import open_store
@@ -46,7 +46,6 @@ from govkg.ontology import (
     GK,
     ID,
     PLACES_GRAPH,
-    RDFS,
     VOCABULARY_GRAPH,
     XSD,
     load_vocabulary_of,
@@ -318,7 +317,7 @@ def _join_places(store: ox.Store, new_paths: set[tuple[str, ...]], new_documents
     def official(name: str) -> bool:
         return bool(gazetteer.named(name))
 
-    resolve = place_resolver(new_paths, official=official, stored_parents=lambda name: _stored_parents(store, name))
+    resolve = place_resolver(new_paths, official=official, stored_parents=lambda name: described_parents(store, name))
     graphs = {document_graph_iri(name) for name in new_documents}
     given_parents = {path[d] for path in new_paths for d in range(1, len(path)) if not official(path[d])}
     stored = {path for name in sorted(given_parents) for path in described_paths_from(store, name)} - new_paths
@@ -343,17 +342,6 @@ _DOCUMENT_GRAPHS = document_graph_iri("")  # the start of every document graph's
 
 def _is_document_graph(iri: str) -> bool:
     return iri.startswith(_DOCUMENT_GRAPHS)
-
-
-_LABEL = ox.NamedNode(RDFS + "label")
-
-
-def _stored_parents(store: ox.Store, name: str) -> list[tuple[str, ...]]:
-    """The parent chains of the places called `name` that the places graph describes, read from
-    their IRIs (a place IRI is its path of names). Every prefix of a stored path is described
-    too, so these are the chains that all stored paths give the name."""
-    found = store.quads_for_pattern(None, _LABEL, ox.Literal(name, language="zh"), ox.NamedNode(PLACES_GRAPH))
-    return [path[:-1] for quad in found if len(path := place_path(quad.subject.value)) >= 2]
 
 
 def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -> list[str]:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from govkg.graph.rdf import A, candidates_triples, place_iri, place_path, places_triples
 from govkg.graph.terms import python_value
-from govkg.ontology import CANDIDATES_GRAPH, DCTERMS, GK, PLACES_GRAPH, SKOS
+from govkg.ontology import CANDIDATES_GRAPH, DCTERMS, GK, PLACES_GRAPH, RDFS, SKOS
 from govkg.ontology.gazetteer import Gazetteer
 from govkg.queries import select, select_each
 
@@ -110,6 +110,17 @@ def described_paths_from(store: ox.Store, name: str) -> list[tuple[str, ...]]:
         return []
     within = store.quads_for_pattern(None, _WITHIN, ox.NamedNode(head), ox.NamedNode(PLACES_GRAPH))
     return [(name,), *(place_path(quad.subject.value) for quad in within)]
+
+
+_LABEL = ox.NamedNode(RDFS + "label")
+
+
+def described_parents(store: ox.Store, name: str) -> list[tuple[str, ...]]:
+    """The parent chains of the places called `name` that the places graph describes, read from
+    their IRIs (a place IRI is its path of names). Every prefix of a stored path is described
+    too, so these are the chains that all stored paths give the name."""
+    found = store.quads_for_pattern(None, _LABEL, ox.Literal(name, language="zh"), ox.NamedNode(PLACES_GRAPH))
+    return [path[:-1] for quad in found if len(path := place_path(quad.subject.value)) >= 2]
 
 
 def referenced_by(quads: Iterable[ox.Quad]) -> set[str]:
