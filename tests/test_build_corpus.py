@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from govkg.cli import main
 from govkg.graph.lock import writing
+from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
 
 from .conftest import EXAMPLES
 
@@ -376,26 +377,27 @@ def test_a_new_document_completes_the_places_of_documents_built_before(tmp_path)
         assert next(oxigraph.quads_for_pattern(None, None, full, ox.NamedNode(document_graph_iri("a.txt"))), None)
 
 
-def _candidates_graph(path: Path, derived: bool = False) -> set[str]:
-    """The store's candidates graph, or (`derived`) the one derive_candidates makes from every
-    document graph (in a transaction that is left by an exception: the store is not changed)."""
-    from govkg.graph.derive import derive_candidates
+def _graph(path: Path, graph_iri: str, derived: bool = False) -> set[str]:
+    """The quads of one named graph of the store at `path`, or (`derived`) of that graph as
+    derive_graphs makes it from every document graph, in a transaction that is then abandoned
+    (the store is not changed)."""
+    from govkg.graph.derive import derive_graphs
     from govkg.graph.store import open_store
-    from govkg.ontology import CANDIDATES_GRAPH
+    from govkg.ontology.gazetteer import Gazetteer
 
-    class Unchanged(Exception):
+    class Abandoned(Exception):
         pass
 
-    graph = ox.NamedNode(CANDIDATES_GRAPH)
+    graph = ox.NamedNode(graph_iri)
     if not derived:
         with open_store(path).reading() as store:
             return {str(q) for q in store.quads_for_pattern(None, None, None, graph)}
     try:
         with open_store(path).transaction() as draft:
-            derive_candidates(draft.store)
+            derive_graphs(draft.store, Gazetteer.load())
             made = {str(q) for q in draft.store.quads_for_pattern(None, None, None, graph)}
-            raise Unchanged
-    except Unchanged:
+            raise Abandoned
+    except Abandoned:
         return made
 
 
@@ -410,8 +412,8 @@ def test_an_incremental_build_updates_the_candidates_graph_as_derived_from_every
         write(corpus / f"f{n}.txt", ARTICLE.format(n=n + 1))
     store = tmp_path / "store"
     build([corpus], store)
-    before = _candidates_graph(store)
-    assert before == _candidates_graph(store, derived=True)
+    before = _graph(store, CANDIDATES_GRAPH)
+    assert before == _graph(store, CANDIDATES_GRAPH, derived=True)
     assert any("%E4%B8%80%E6%A0%B8%E5%A4%9A%E5%85%83" in q for q in before)  # 一核多元
     # a.txt now proposes the other concept, b.txt (the last to propose 一核多元) is gone, e.txt is new.
     write(corpus / "a.txt", "岚州市桐溪区柳岸街道探索“五线谱”工作法。\n")
@@ -419,12 +421,12 @@ def test_an_incremental_build_updates_the_candidates_graph_as_derived_from_every
     write(corpus / "e.txt", "竹溪区探索“五线谱”工作法，群众满意。\n")
     report = build([corpus], store, sync=[corpus])
     assert (report.added, report.replaced, report.removed, len(report.unchanged)) == (["e.txt"], ["a.txt"], ["b.txt"], 6)
-    after = _candidates_graph(store)
-    assert after == _candidates_graph(store, derived=True) != before
+    after = _graph(store, CANDIDATES_GRAPH)
+    assert after == _graph(store, CANDIDATES_GRAPH, derived=True) != before
     assert not any("%E4%B8%80%E6%A0%B8%E5%A4%9A%E5%85%83" in q for q in after)
     fresh = tmp_path / "fresh"
     build([corpus], fresh)
-    assert _candidates_graph(fresh) == after
+    assert _graph(fresh, CANDIDATES_GRAPH) == after
 
 
 # Python may handle a signal between a lock's acquire and the `with` body that releases it; here
@@ -490,14 +492,6 @@ def test_a_small_rebuild_updates_the_places_graph_as_a_fresh_build_would(tmp_pat
     assert "白石村" not in {row["place"] for row in places(store)}
 
 
-def _places_graph(path: Path) -> set[str]:
-    from govkg.graph.store import open_store
-    from govkg.ontology import PLACES_GRAPH
-
-    with open_store(path).reading() as store:
-        return {str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(PLACES_GRAPH))}
-
-
 # Each edit of a 10-article corpus (file -> new text, None to delete the file), built again with
 # --sync: the places graph patched by the small rebuild must equal that of a fresh build.
 PLACE_EDITS = {
@@ -534,19 +528,7 @@ def test_a_patched_places_graph_equals_a_fresh_one(tmp_path, edit):
     assert len(report.unchanged) >= 7  # small enough to be patched, not derived again
     fresh = tmp_path / "fresh"
     build([corpus], fresh)
-    assert _places_graph(store) == _places_graph(fresh)
-
-
-def _derived_places_graph(path: Path) -> set[str]:
-    """The places graph derive_graphs makes from every document graph of the store at `path`."""
-    from govkg.graph.derive import derive_graphs
-    from govkg.graph.store import open_store
-    from govkg.ontology import PLACES_GRAPH
-    from govkg.ontology.gazetteer import Gazetteer
-
-    with open_store(path).transaction() as draft:
-        derive_graphs(draft.store, Gazetteer.load())
-        return {str(q) for q in draft.store.quads_for_pattern(None, None, None, ox.NamedNode(PLACES_GRAPH))}
+    assert _graph(store, PLACES_GRAPH) == _graph(fresh, PLACES_GRAPH)
 
 
 # A corpus whose places a build describes as it loads the documents: a.txt's 竹溪区 > 芦花镇 is
@@ -570,16 +552,16 @@ def test_places_described_while_loading_equal_those_derived_from_every_document(
         write(corpus / name, text)
     store = tmp_path / "store"
     build([corpus], store)
-    described = _places_graph(store)
+    described = _graph(store, PLACES_GRAPH)
     assert any("%E6%A2%85%E6%9E%97%E8%A1%97%E9%81%93" in q for q in described)  # 梅林街道
-    assert described == _derived_places_graph(store)
+    assert described == _graph(store, PLACES_GRAPH, derived=True)
     # Every document extracted again (another thesaurus): the places graph is made again the same way.
     report = build([corpus], store, thesaurus_files=(str(write(tmp_path / "mine.ttl", EXTRA)),))
     assert len(report.replaced) == len(JOINED_CORPUS)
-    assert _places_graph(store) == described == _derived_places_graph(store)
+    assert _graph(store, PLACES_GRAPH) == described == _graph(store, PLACES_GRAPH, derived=True)
     # A few documents changed: the places graph is patched, still as if made from every document.
     write(corpus / "e.txt", "竹溪区推行荷灯议事。\n")
     (corpus / "c.txt").unlink()
     report = build([corpus], store, sync=[corpus])
     assert report.added == ["e.txt"] and report.removed == ["c.txt"]
-    assert _places_graph(store) == _derived_places_graph(store) != described
+    assert _graph(store, PLACES_GRAPH) == _graph(store, PLACES_GRAPH, derived=True) != described

@@ -192,9 +192,9 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
             touched.dropping(draft.store, ox.NamedNode(document_graph_iri(name)))
         _remove_document(draft.store, name)
     report.removed = gone
-    # A build that changes no document has no place to resolve or describe: it goes without the
-    # gazetteer (about a second to load).
-    gazetteer = Gazetteer.load() if changed or gone or not incremental else None
+    # An incremental build that extracts no document (only removes some, or changes nothing) has
+    # no place to resolve or describe: it goes without the gazetteer (about a second to load).
+    gazetteer = Gazetteer.load() if changed or not incremental else None
     if has_places and every_document_loaded and not incremental:
         draft.store.remove_graph(ox.NamedNode(PLACES_GRAPH))  # all described again as documents load
     places = PlaceDescriptions(draft.store, gazetteer) if incremental or every_document_loaded else None

@@ -108,8 +108,13 @@ def described_paths_from(store: ox.Store, name: str) -> list[tuple[str, ...]]:
     head = place_iri((name,))
     if not described_in(store, head):
         return []
-    within = store.quads_for_pattern(None, _WITHIN, ox.NamedNode(head), ox.NamedNode(PLACES_GRAPH))
-    return [(name,), *(place_path(quad.subject.value) for quad in within)]
+    return [(name,), *(place_path(inner) for inner in _inside(store, head))]
+
+
+def _inside(store: ox.Store, iri: str) -> Iterator[str]:
+    """The places the places graph describes inside the place `iri` (their gk:within links)."""
+    for quad in store.quads_for_pattern(None, _WITHIN, ox.NamedNode(iri), ox.NamedNode(PLACES_GRAPH)):
+        yield quad.subject.value
 
 
 _LABEL = ox.NamedNode(RDFS + "label")
@@ -185,8 +190,7 @@ def remove_unwanted(store: ox.Store, iris: set[str]) -> None:
         return any(next(store.quads_for_pattern(None, prop, node, None), None) is not None for prop in _REFERENCES)
 
     def wanted(iri: str) -> bool:
-        return referenced(iri) or any(
-            referenced(q.subject.value) for q in store.quads_for_pattern(None, _WITHIN, ox.NamedNode(iri), graph))
+        return referenced(iri) or any(referenced(inner) for inner in _inside(store, iri))
 
     # Decided before any change: removing one place must not change what the next check sees.
     unwanted = [iri for iri in sorted(_with_ancestors(iris)) if described_in(store, iri) and not wanted(iri)]
