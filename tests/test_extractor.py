@@ -16,7 +16,7 @@ from govkg.extract import Extractor, SourceDocument
 from govkg.extract.segment import Token, walk_back
 from govkg.graph.build import build
 from govkg.graph.store import GraphStore
-from govkg.ontology import load_vocabulary
+from govkg.ontology import MECHANISM, SCHEME, Mechanism, label_key, load_vocabulary
 from govkg.queries import run_records
 
 from .conftest import ROOT, default_extractor
@@ -350,3 +350,65 @@ def test_a_script_that_extracts_with_workers_without_a_main_guard_is_told_so(tmp
     assert done.stderr.splitlines()[-1] == (
         "govkg.errors.ExtractionError: an extraction worker process stopped unexpectedly (a script that extracts "
         'with workers must run under `if __name__ == "__main__":`, as worker processes import it again)')
+
+
+def test_the_vocabulary_is_the_files_as_rdflib_reads_them_with_a_key_for_every_label(tmp_path):
+    import rdflib
+    from rdflib.compare import isomorphic
+    from rdflib.namespace import SKOS
+
+    from govkg.ontology import GK, ONTOLOGY_FILES, ontology_path
+
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(MY_THESAURUS, encoding="utf-8")
+    expected = rdflib.Graph()
+    for path in [*(ontology_path(name) for name in ONTOLOGY_FILES), mine]:
+        expected.parse(path, format="turtle")
+    for concept in set(expected.subjects(SKOS.inScheme, rdflib.URIRef(SCHEME))):
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for label in list(expected.objects(concept, prop)):
+                expected.add((concept, rdflib.URIRef(GK + "labelKey"), rdflib.Literal(label_key(str(label)))))
+    vocabulary = load_vocabulary((str(mine),))
+    assert len(vocabulary.triples) == len(expected)
+    assert isomorphic(vocabulary.graph, expected)
+
+
+MY_THESAURUS = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix gk: <https://w3id.org/govkg/ontology#> .
+@prefix m: <https://w3id.org/govkg/mechanism/> .
+@prefix cat: <https://w3id.org/govkg/category/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+m:my-council a skos:Concept ; skos:inScheme m:scheme ; gk:category cat:deliberation ;
+    skos:prefLabel "邻里议事会"@zh , "Neighbourhood council"@en ;
+    skos:altLabel "邻里议事会制度" , "“邻里”议事会" ; skos:hiddenLabel "邻里议事厅" ;
+    gk:contextWord "议事" , "协商" ;
+    gk:candidate false .
+m:my-stewards a skos:Concept ; skos:inScheme m:scheme ; skos:prefLabel "楼道管家" ;
+    gk:candidate "true"^^xsd:boolean ; skos:note [ skos:prefLabel "a blank node of its own" ] .
+"""
+
+
+def test_a_thesaurus_file_reads_as_plain_mechanisms(tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(MY_THESAURUS, encoding="utf-8")
+    thesaurus = load_vocabulary((str(mine),)).thesaurus
+    council = thesaurus.mechanisms[MECHANISM + "my-council"]
+    assert council == Mechanism(MECHANISM + "my-council", "邻里议事会", ("邻里议事会", "“邻里”议事会", "邻里议事会制度", "邻里议事厅"),
+                                "deliberation", "Neighbourhood council", False, context_words=("协商", "议事"))
+    stewards = thesaurus.mechanisms[MECHANISM + "my-stewards"]
+    assert (stewards.pref_label, stewards.labels, stewards.category, stewards.candidate) == (
+        "楼道管家", ("楼道管家",), "other", True)
+    assert thesaurus.lookup("邻里 议事会").iri == council.iri
+
+
+@pytest.mark.parametrize(("value", "candidate"), [
+    ("true", True), ("false", False), ('"1"^^xsd:boolean', True), ('"0"^^xsd:boolean', False),
+    ('"yes"', True), ('""', False), ("0", False), ("2", True), ("m:somewhere", True),
+])
+def test_what_a_candidate_flag_says(tmp_path, value, candidate):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(MY_THESAURUS.split("m:my-council")[0]
+                    + f'm:flagged skos:inScheme m:scheme ; skos:prefLabel "楼道议事" ; gk:candidate {value} .\n',
+                    encoding="utf-8")
+    assert load_vocabulary((str(mine),)).thesaurus.mechanisms[MECHANISM + "flagged"].candidate is candidate

@@ -41,7 +41,6 @@ from govkg.graph.rdf import (
     place_resolver,
 )
 from govkg.graph.store import open_store
-from govkg.graph.terms import triples_of
 from govkg.ontology import (
     GK,
     ID,
@@ -200,7 +199,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     places = PlaceDescriptions(draft.store, gazetteer) if incremental or every_document_loaded else None
     report.timings["prepare"] = time.perf_counter() - started
     if not same_vocabulary:  # the fingerprint is of the files the graph is read from, with govkg's version
-        replace_graph(draft.store, VOCABULARY_GRAPH, [*triples_of(vocabulary.graph), ox.Triple(
+        replace_graph(draft.store, VOCABULARY_GRAPH, [*vocabulary.triples, ox.Triple(
             ox.NamedNode(VOCABULARY_GRAPH), ox.NamedNode(GK + "sha256"), ox.Literal(vocabulary.fingerprint))])
     new_paths: set[tuple[str, ...]] = set()  # every place path the new documents name
     if changed:

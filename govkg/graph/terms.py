@@ -1,5 +1,5 @@
-"""Term conversion in one place: rdflib terms and Oxigraph terms into each other, and Oxigraph
-terms or SPARQL TSV cells into plain Python values (str, int, float, bool or None)."""
+"""Term conversion in one place: Oxigraph terms into rdflib terms, and Oxigraph terms or SPARQL
+TSV cells into plain Python values (str, int, float, bool or None)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,6 @@ import re
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_oxigraph(term):
-    """An rdflib term as an Oxigraph term."""
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_rdflib(term):
@@ -46,12 +29,6 @@ def to_rdflib(term):
     if isinstance(term, ox.DefaultGraph):
         return None
     raise TypeError(f"not an RDF term: {term!r}")
-
-
-def triples_of(graph):
-    """The triples of an rdflib Graph as Oxigraph triples."""
-    for s, p, o in graph:
-        yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
