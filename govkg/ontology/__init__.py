@@ -214,17 +214,32 @@ def _parse_vocabulary(files: list[tuple[str, bytes]]) -> list:
                 raise
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(f"{path}: not a valid Turtle thesaurus ({first_line})") from exc
-    triples = list(dict.fromkeys(triples))  # a triple stated twice is one triple
-    in_scheme, scheme = ox.NamedNode(SKOS + "inScheme"), ox.NamedNode(SCHEME)
-    concepts = {t.subject for t in triples if t.predicate == in_scheme and t.object == scheme}
-    labels = {ox.NamedNode(SKOS + name) for name in ("prefLabel", "altLabel", "hiddenLabel")}
+    described = _described(triples)
     label_key_property = ox.NamedNode(GK + "labelKey")
-    keys = dict.fromkeys(
-        ox.Triple(t.subject, label_key_property, ox.Literal(label_key(t.object.value)))
-        for t in triples if t.subject in concepts and t.predicate in labels and isinstance(t.object, ox.Literal)
-    )
-    stated = set(triples)
-    return triples + [t for t in keys if t not in stated]
+    keys = [ox.Triple(concept, label_key_property, ox.Literal(label_key(label.value)))
+            for concept in _concepts(described) for prop in _LABELS
+            for label in described[concept].get(prop, ()) if isinstance(label, ox.Literal)]
+    return list(dict.fromkeys(triples + keys))  # a triple stated twice is one triple
+
+
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
+
+
+def _described(triples) -> dict:
+    """Each subject's objects by predicate IRI."""
+    described: dict = {}
+    for triple in triples:
+        described.setdefault(triple.subject, {}).setdefault(triple.predicate.value, []).append(triple.object)
+    return described
+
+
+def _concepts(described: dict) -> list:
+    """The mechanism scheme's concepts, in IRI order."""
+    import pyoxigraph as ox
+
+    scheme = ox.NamedNode(SCHEME)
+    return sorted((subject for subject, about in described.items() if scheme in about.get(SKOS + "inScheme", ())),
+                  key=lambda node: node.value)
 
 
 def vocabulary_graph(thesaurus_files: tuple[str, ...] = ()):
@@ -239,20 +254,13 @@ def load_thesaurus(thesaurus_files: tuple[str, ...] = ()) -> Thesaurus:
 
 def thesaurus_from_triples(triples) -> Thesaurus:
     """The concepts of a vocabulary's triples (Oxigraph's) as plain data."""
-    import pyoxigraph as ox
-
-    described: dict = {}
-    for triple in triples:
-        described.setdefault(triple.subject, {}).setdefault(triple.predicate.value, []).append(triple.object)
+    described = _described(triples)
 
     def values(concept, iri: str) -> list:
-        return described.get(concept, {}).get(iri, [])
+        return described[concept].get(iri, [])
 
-    scheme = ox.NamedNode(SCHEME)
     thesaurus = Thesaurus()
-    concepts = sorted((s for s, about in described.items() if scheme in about.get(SKOS + "inScheme", ())),
-                      key=lambda node: node.value)
-    for concept in concepts:
+    for concept in _concepts(described):
         pref_zh, pref_en = "", ""
         for label in values(concept, SKOS + "prefLabel"):
             if getattr(label, "language", None) == "en":
