@@ -565,3 +565,43 @@ def test_places_described_while_loading_equal_those_derived_from_every_document(
     report = build([corpus], store, sync=[corpus])
     assert report.added == ["e.txt"] and report.removed == ["c.txt"]
     assert _graph(store, PLACES_GRAPH) == _graph(store, PLACES_GRAPH, derived=True) != described
+
+
+def test_documents_loaded_in_many_background_batches_make_the_same_store(tmp_path, monkeypatch):
+    from govkg.graph import build as build_module
+    from govkg.graph import derive
+
+    corpus = tmp_path / "corpus"
+    for name, text in JOINED_CORPUS.items():
+        write(corpus / name, text)
+    corpus_of(corpus, 6, "z")
+    build_module.build([corpus], tmp_path / "one")
+    # A batch every few quads, and the store asked whether a place is described while the
+    # batch describing it may still be loading.
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 20)
+    monkeypatch.setattr(derive, "RECENT_PLACES", 1)
+    loads = []
+    real_load = build_module._BackgroundLoader.load
+    monkeypatch.setattr(build_module._BackgroundLoader, "load",
+                        lambda self, batch, done: (loads.append(len(batch)), real_load(self, batch, done))[1])
+    report = build_module.build([corpus], tmp_path / "many")
+    assert len(loads) > 10 and len(report.added) == len(JOINED_CORPUS) + 6
+    assert _all_but_the_store_graph(tmp_path / "many") == _all_but_the_store_graph(tmp_path / "one")
+
+
+def test_a_failed_background_load_stops_the_build_and_leaves_the_store(tmp_path, monkeypatch):
+    import threading
+
+    from govkg.graph import build as build_module
+
+    store = tmp_path / "store"
+    assert run("build", EXAMPLES, "--store", store).exit_code == 0
+    before = _all_but_the_store_graph(store)
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 20)
+    # What the loading thread is given cannot be parsed: its error comes out of build().
+    monkeypatch.setattr(build_module.ox, "serialize", lambda quads, format: b"<not n-quads")
+    threads = threading.active_count()
+    with pytest.raises(SyntaxError):
+        build_module.build([corpus_of(tmp_path / "corpus", 5, "f")], store)
+    assert threading.active_count() == threads  # the loading thread is gone
+    assert _all_but_the_store_graph(store) == before

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,7 +59,7 @@ from govkg.queries import select
 # it saves.
 PARALLEL_FROM = 32
 # Quads bulk-loaded at once: each load writes files of its own, and many small ones slow reads.
-BATCH_QUADS = 100_000
+BATCH_QUADS = 50_000
 # What the store says about itself: last build, govkg version, extra thesaurus files, folders.
 STORE_GRAPH = ID + "graph/store"
 STORE_NODE = ID + "store"
@@ -243,46 +245,114 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
     descriptions of the places they refer to that are not described yet (`places`, when given);
     what the replaced and new documents touch goes into `touched`, when given."""
     batch: list[ox.Quad] = []
-    rdf_seconds = load_seconds = 0.0
-    for done, facts in enumerate(extracted, start=1):
-        name = facts.source.name
-        node = ox.NamedNode(document_graph_iri(name))
-        if name in known:
-            if touched is not None:
-                touched.dropping(store, node)
-            store.remove_graph(node)
-            report.replaced.append(name)
-        else:
-            report.added.append(name)
-        tick = time.perf_counter()
-        quads = document_triples(facts, entry=manifest.get(name), graph=node)
-        batch.extend(quads)
-        if places is not None:
-            batch.extend(places.quads(referenced_by(quads)))
-        new_paths.update(p.path for p in facts.places)
-        if touched is not None:
-            touched.concepts.update(c.iri for c in facts.candidates)
-        rdf_seconds += time.perf_counter() - tick
-        if progress:
-            progress("extracted", done, len(changed))
-        if len(batch) >= BATCH_QUADS:
+    rdf_seconds = 0.0
+    with _BackgroundLoader(store) as loader:
+        for done, facts in enumerate(extracted, start=1):
+            name = facts.source.name
+            node = ox.NamedNode(document_graph_iri(name))
+            if name in known:
+                if touched is not None:
+                    touched.dropping(store, node)
+                store.remove_graph(node)  # loaded before this build: no batch in flight holds it
+                report.replaced.append(name)
+            else:
+                report.added.append(name)
             tick = time.perf_counter()
-            store.bulk_extend(batch)
+            quads = document_triples(facts, entry=manifest.get(name), graph=node)
+            batch.extend(quads)
             if places is not None:
-                places.loaded()
-            load_seconds += time.perf_counter() - tick
-            batch = []
+                batch.extend(places.quads(referenced_by(quads)))
+            new_paths.update(p.path for p in facts.places)
+            if touched is not None:
+                touched.concepts.update(c.iri for c in facts.candidates)
+            rdf_seconds += time.perf_counter() - tick
             if progress:
-                progress("loaded", done, len(changed))
-    tick = time.perf_counter()
-    store.bulk_extend(batch)
+                progress("extracted", done, len(changed))
+            if len(batch) >= BATCH_QUADS:
+                loader.load(batch, done)
+                if places is not None:
+                    # Counted as stored once handed over: a place the store is asked about while
+                    # its batch is still loading is at worst described twice, in the same quads.
+                    places.loaded()
+                batch = []
+            if progress:
+                for loaded in loader.finished():
+                    progress("loaded", loaded, len(changed))
+        loader.load(batch, len(changed))
     if places is not None:
         places.loaded()
-    load_seconds += time.perf_counter() - tick
     if progress:
         progress("loaded", len(changed), len(changed))
     report.timings["rdf"] = rdf_seconds
-    report.timings["load"] = load_seconds
+    report.timings["load"] = loader.waited
+
+
+class _BackgroundLoader:
+    """Bulk loads in a thread of their own, so the next documents are extracted and turned into
+    RDF meanwhile, on the other core: a batch is handed over as N-Quads text (a tenth of a
+    second for 100,000 quads), which Oxigraph parses and writes without holding the GIL (its
+    bulk_extend of Python quads holds it throughout, and would stop the building thread). At
+    most one batch waits behind the one being written, so memory stays flat. Leaving the `with`
+    block waits for the batches given (on an exception, only for the one being written) and
+    raises what a load raised. `waited`: the seconds the build spent waiting for the loads."""
+
+    def __init__(self, store: ox.Store):
+        self._store = store
+        self._batches: queue.Queue = queue.Queue(maxsize=1)
+        self._finished: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._stopping = False
+        self.waited = 0.0
+        self._thread = threading.Thread(target=self._run, name="govkg-bulk-load", daemon=True)
+
+    def __enter__(self) -> _BackgroundLoader:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while (item := self._batches.get()) is not None:
+            data, done = item
+            if self._stopping or self._error is not None:
+                continue
+            try:
+                # lenient: the text was written by Oxigraph from valid terms; nothing to check again.
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self._finished.put(done)
+            except BaseException as exc:  # raised again in the building thread
+                self._error = exc
+
+    def load(self, batch: list[ox.Quad], done: int) -> None:
+        """Load `batch` (the quads of the first `done` documents so far) after those before it."""
+        self._raise()
+        data = ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+        tick = time.perf_counter()
+        self._batches.put((data, done))
+        self.waited += time.perf_counter() - tick
+
+    def finished(self) -> list[int]:
+        """The `done` counts of the batches loaded since the last call."""
+        counts = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                counts.append(self._finished.get_nowait())
+        return counts
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._stopping = kind is not None
+        tick = time.perf_counter()
+        if self._stopping:
+            with contextlib.suppress(queue.Empty):
+                self._batches.get_nowait()  # the batch waiting, if any, is not loaded
+        self._batches.put(None)
+        self._thread.join()
+        self.waited += time.perf_counter() - tick
+        self._store = None
+        if kind is None:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 @dataclass
