@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "corpus"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 SHARED_GOLD = ROOT.parent / "shared" / "gold" / "corpus-gold.json"
+
+
+
+def pytest_configure(config):
+    # The tests' own cache of the gazetteer and jieba's dictionary (govkg.ontology.cache), for
+    # this process and the govkg processes tests start: none is written into the user's.
+    os.environ["GOVKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="govkg-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ.pop("GOVKG_CACHE_DIR", ""), ignore_errors=True)
+
 
 needs_shared = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
 

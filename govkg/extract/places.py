@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from govkg.extract.model import Article, Place, PlaceMention, Sentence
 from govkg.extract.segment import NAME_FLAGS, Token, walk_back
@@ -287,7 +287,7 @@ def _compound_head(name: str) -> str | None:
     return None
 
 
-def _folded(names: list[str], simplify: Callable[[str], str] | None) -> list[str]:
+def _folded(names: Sequence[str], simplify: Callable[[str], str] | None) -> Sequence[str]:
     """Each name in its simplified fold. Converted in one call, not one per name: OpenCC's cost
     is mostly per call (0.11 s for the gazetteer's 33,896 names one by one, 0.013 s at once);
     a name holds no line break, so the lines are the names, one for one."""
@@ -306,8 +306,7 @@ class OfficialNames:
 
         self.gazetteer = gazetteer
         self.automaton = ahocorasick.Automaton()
-        names = [name for name in gazetteer.names()
-                 if len(name) >= 2 and _suffix_of(name) and len(name) > len(_suffix_of(name))]
+        names = gazetteer.suffixed_names
         for name, folded in zip(names, _folded(names, simplify), strict=True):
             self.automaton.add_word(name, (len(name), name))
             # The text is matched in its simplified fold, where a name written with a character

