@@ -605,3 +605,21 @@ def test_a_failed_background_load_stops_the_build_and_leaves_the_store(tmp_path,
         build_module.build([corpus_of(tmp_path / "corpus", 5, "f")], store)
     assert threading.active_count() == threads  # the loading thread is gone
     assert _all_but_the_store_graph(store) == before
+
+
+def test_a_script_that_builds_with_workers_without_a_main_guard_is_told_so(tmp_path):
+    corpus = corpus_of(tmp_path / "corpus", 40, "g")
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "from govkg.graph.build import build\n"
+        f"build([{str(corpus)!r}], {str(tmp_path / 'store')!r}, workers=2)\n",
+        encoding="utf-8",
+    )
+    # Once both waited for ever: the workers, importing the script again, for the store's lock,
+    # which the script held while it waited for them.
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "govkg.errors.ExtractionError: an extraction worker process stopped unexpectedly (a script that extracts "
+        'with workers must run under `if __name__ == "__main__":`, as worker processes import it again)')
+    assert not (tmp_path / "store").exists()

@@ -227,6 +227,17 @@ WORKERS_NEED_MAIN_GUARD = ("a script that extracts with workers must run under `
                            "as worker processes import it again")
 
 
+def refuse_in_a_starting_worker() -> None:
+    """Raise ExtractionError in a worker process that is importing the caller's script again,
+    when that script extracts (or builds: a build takes the store's lock, which a worker would
+    wait for while its caller waits for it) at import. Said at once: the caller then reports
+    the worker stopped, instead of both waiting for ever."""
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise ExtractionError(WORKERS_NEED_MAIN_GUARD)
+
+
 def _taken(source, parent: int):
     """The next item of a queue (None is the caller's "stop"), or None once the process that
     started this one is gone."""
@@ -324,10 +335,7 @@ def _pipe_in_processes(thesaurus: Thesaurus, sources: Iterator[SourceDocument], 
     import multiprocessing
 
     # spawn, not fork: the caller may hold an open store, whose threads a fork would copy mid-lock.
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        # This is a worker importing the caller's script again, which extracts with workers at
-        # import: said here, at once (multiprocessing would refuse to start a worker anyway).
-        raise ExtractionError(WORKERS_NEED_MAIN_GUARD)
+    refuse_in_a_starting_worker()
     context = multiprocessing.get_context("spawn")
     setup, tasks, results = context.Queue(), context.Queue(), context.Queue()
     # The thesaurus goes by a queue, one copy per worker, not as an argument of the process:

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from govkg.errors import InputError, StoreError
 from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
+from govkg.extract.pipeline import refuse_in_a_starting_worker
 from govkg.graph.derive import (
     PlaceDescriptions,
     derive_candidates,
@@ -131,6 +132,7 @@ def build(
     (`wait`, `on_wait`: see GraphStore.transaction). `manifest`: what a manifest says of the
     documents, by name (govkg.graph.manifest.read_manifest); a document whose row changed is
     written again."""
+    refuse_in_a_starting_worker()
     started = time.perf_counter()
     report = BuildReport()
     checked, report.skipped = check_sources(paths, skip_unreadable, progress)
