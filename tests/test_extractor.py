@@ -248,6 +248,7 @@ def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it()
     import subprocess
     import sys
 
+    import jieba
     import jieba.posseg as posseg
 
     from govkg.extract import segment
@@ -257,8 +258,15 @@ def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it()
                          (segment.HAN_DETAIL, posseg.re_han_detail), (segment.SKIP_DETAIL, posseg.re_skip_detail),
                          (segment.NUMBER, posseg.re_num), (segment.LATIN, posseg.re_eng)]:
         assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
-    frequency, tags = segment.read_jieba_dictionary()
-    assert tags == posseg.dt.word_tag_tab and frequency["社区"] > 0 and len(frequency) == len(tags)
+    tags, frequent, unseen = segment.read_jieba_dictionary()
+    assert tags == posseg.dt.word_tag_tab
+    # The frequent words as jieba's own tokenizer counts them, from the same file.
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    counted = {word: tokenizer.FREQ[word] for word in tags}
+    assert frequent == {word for word, count in counted.items() if count >= segment.RARE_WORD}
+    assert unseen == {word for word, count in counted.items() if count == 0}
+    assert "社区" in frequent and "思明" in tags and "思明" not in frequent and len(frequent) < len(tags) / 10
     # Making an extractor imports neither jieba nor jieba.posseg (each reads the dictionary again).
     code = "import sys; from govkg.extract import Extractor; Extractor(); print('jieba' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

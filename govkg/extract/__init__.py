@@ -2,7 +2,14 @@
 
 from govkg.extract.dates import parse_date
 from govkg.extract.model import DocumentDate, DocumentFacts, SourceDocument
-from govkg.extract.pipeline import Extractor, Step, extract_document, extract_file, pipe_in_workers
+from govkg.extract.pipeline import (
+    Extractor,
+    Step,
+    extract_document,
+    extract_file,
+    pipe_in_workers,
+    refuse_in_a_starting_worker,
+)
 from govkg.extract.quantities import base_amount
 from govkg.extract.read import SourceFile, find_sources, read_source
 
@@ -20,4 +27,5 @@ __all__ = [
     "find_sources",
     "pipe_in_workers",
     "read_source",
+    "refuse_in_a_starting_worker",
 ]

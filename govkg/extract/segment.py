@@ -93,7 +93,7 @@ class Tagger:
         # jieba's own Tokenizer and POSTokenizer would each read the dictionary again (about
         # two seconds, against half a second for one pass here); they are made only for
         # reference_pairs.
-        self.frequency, self.tags = read_jieba_dictionary()
+        self.tags, self.frequent, self.unseen = read_jieba_dictionary()
         self._router = rjieba.Jieba()
         for word in sorted(self.domain):
             # rjieba's suggested frequency is just enough to keep the whole name ("1+3+N",
@@ -101,8 +101,8 @@ class Tagger:
             # every other word. It is the frequency jieba suggests from the same dictionary.
             self._router.add_word(word, None, "nz")
             # Here a thesaurus word only needs to be a dictionary word (never rare, never
-            # common: it is tagged nz), as jieba's add_word makes it.
-            self.frequency.setdefault(word, 1)
+            # common: it is tagged nz), as jieba's add_word makes it (one of frequency 0 stays
+            # unseen: add_word keeps the frequency a word has).
             self.tags[word] = "nz"
         self._reference = None
         # jieba.posseg's HMM tables, read once for the C++ extension's Viterbi and for the numpy one
@@ -116,12 +116,12 @@ class Tagger:
 
     def __call__(self, text: str) -> list[Token]:
         """Tokens of `text` with their offsets and jieba part-of-speech flags."""
-        frequency, domain = self.frequency, self.domain
+        tags, frequent, unseen, domain = self.tags, self.frequent, self.unseen, self.domain
         tokens = []
         position = 0
         for word, flag in self.pairs(text):
             # Thesaurus words have a small frequency too, but are not rare in the sense of names.
-            rare = 0 < frequency.get(word, 0) < RARE_WORD and word not in domain
+            rare = word in tags and word not in frequent and word not in domain and word not in unseen
             tokens.append(Token(word, position, flag, rare))
             position += len(word)
         return tokens
@@ -162,12 +162,12 @@ class Tagger:
     def _tag_block(self, block: str, out: list) -> None:
         # jieba.posseg's __cut_DAG: words of the route keep their dictionary tag; a run of single
         # characters is tagged by the HMM when the run as a whole is no dictionary word.
-        frequency, tags = self.frequency, self.tags
+        tags, unseen = self.tags, self.unseen
         run = ""
         for word in self._router.cut(block, False):
             # rjieba groups Latin letters and digits the dictionary lacks; jieba.posseg's route
             # takes them one by one, so they join the run.
-            if len(word) == 1 or not frequency.get(word):
+            if len(word) == 1 or word not in tags or word in unseen:
                 run += word
                 continue
             if run:
@@ -181,7 +181,7 @@ class Tagger:
         tags = self.tags
         if len(run) == 1:
             out.append((run, tags.get(run, "x")))
-        elif not self.frequency.get(run):
+        elif run not in tags or run in self.unseen:
             self._tag_unknown(run, out)
         else:
             out.extend((ch, tags.get(ch, "x")) for ch in run)
@@ -240,13 +240,15 @@ class Tagger:
     def common_word(self, word: str) -> bool:
         """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the
         stem of a kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区)."""
-        return self.frequency.get(word, 0) >= RARE_WORD and self.tags.get(word, "") not in NAME_FLAGS
+        return word in self.frequent and self.tags.get(word, "") not in NAME_FLAGS
 
 
-def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
-    """Each word of jieba's dictionary with its frequency, and with its part-of-speech tag, as
-    jieba.Tokenizer and jieba.posseg.POSTokenizer read them (a later line of a word wins). Kept
-    in govkg's cache once read (0.4 s to read back against 0.6 s; see govkg.ontology.cache)."""
+def read_jieba_dictionary() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """jieba's dictionary as the tagger uses it: each word's part-of-speech tag (as
+    jieba.posseg.POSTokenizer reads them, a later line of a word winning), the frequent words
+    (frequency RARE_WORD or more: the others are rare, as names are) and the unseen ones
+    (frequency 0, which jieba's route takes for unknown). One table of 349,045 words, not one of
+    tags beside one of frequencies. Kept in govkg's cache once read (see govkg.ontology.cache)."""
     import importlib.util
 
     from govkg.ontology.cache import cached
@@ -256,21 +258,22 @@ def read_jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
     return cached("jieba-dictionary", (path, Path(__file__)), lambda: _read_dictionary(path))
 
 
-def _read_dictionary(path: Path) -> tuple[dict[str, int], dict[str, str]]:
-    frequency: dict[str, int] = {}
-    tags: dict[str, str] = {}
+def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
     text = path.read_text(encoding="utf-8")
     fields = text.split()
     lines = text.count("\n") + (not text.endswith("\n"))  # counted, not split (a tenth of a second)
     if len(fields) == 3 * lines:  # word, frequency, tag on every line: one split
-        words = fields[0::3]
-        return dict(zip(words, map(int, fields[1::3]), strict=True)), dict(zip(words, fields[2::3], strict=True))
-    for line in text.splitlines():
-        if line.strip():
-            word, count, tag = line.strip().split(" ")
-            frequency[word] = int(count)
-            tags[word] = tag
-    return frequency, tags
+        frequency = dict(zip(fields[0::3], map(int, fields[1::3]), strict=True))
+        tags = dict(zip(fields[0::3], fields[2::3], strict=True))
+    else:
+        frequency, tags = {}, {}
+        for line in text.splitlines():
+            if line.strip():
+                word, count, tag = line.strip().split(" ")
+                frequency[word] = int(count)
+                tags[word] = tag
+    return (tags, frozenset(w for w, f in frequency.items() if f >= RARE_WORD),
+            frozenset(w for w, f in frequency.items() if f == 0))
 
 
 def posseg_tables() -> tuple[dict, dict, dict, dict]:

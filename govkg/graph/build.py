@@ -21,8 +21,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.errors import InputError, StoreError
-from govkg.extract import Extractor, SourceFile, find_sources, pipe_in_workers, read_source
-from govkg.extract.pipeline import refuse_in_a_starting_worker
+from govkg.extract import (
+    Extractor,
+    SourceFile,
+    find_sources,
+    pipe_in_workers,
+    read_source,
+    refuse_in_a_starting_worker,
+)
 from govkg.graph.derive import (
     PlaceDescriptions,
     derive_candidates,
