@@ -91,8 +91,8 @@ class Tagger:
 
         self.domain = frozenset(domain_words(thesaurus))
         # jieba's own Tokenizer and POSTokenizer would each read the dictionary again (about
-        # two seconds, against half a second for one pass here); they are made only for
-        # reference_pairs.
+        # two seconds, against 0.3 s to read this table back from govkg's cache); they are
+        # made only for reference_pairs.
         self.tags, self.frequent, self.unseen = read_jieba_dictionary()
         self._router = rjieba.Jieba()
         for word in sorted(self.domain):
