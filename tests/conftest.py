@@ -58,3 +58,17 @@ def default_extractor():
 
 def extract(source):
     return default_extractor()(source)
+
+
+def assert_told_to_add_a_main_guard(script: Path) -> None:
+    """Run `script` (one that extracts or builds with workers at import, without a main guard):
+    it must stop with exit 1 and the main-guard advice as its last line, never hang."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240,
+                          cwd=script.parent)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "govkg.errors.ExtractionError: an extraction worker process stopped unexpectedly (a script that extracts "
+        'with workers must run under `if __name__ == "__main__":`, as worker processes import it again)')

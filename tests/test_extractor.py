@@ -19,7 +19,7 @@ from govkg.graph.store import GraphStore
 from govkg.ontology import MECHANISM, SCHEME, Mechanism, label_key, load_vocabulary
 from govkg.queries import run_records
 
-from .conftest import ROOT, default_extractor
+from .conftest import ROOT, assert_told_to_add_a_main_guard, default_extractor
 
 THESAURUS = """@prefix gk: <https://w3id.org/govkg/ontology#> .
 @prefix m: <https://w3id.org/govkg/mechanism/> .
@@ -341,9 +341,6 @@ def test_a_shared_formula_is_told_apart_by_its_context(text, expected):
 
 
 def test_a_script_that_extracts_with_workers_without_a_main_guard_is_told_so(tmp_path):
-    import subprocess
-    import sys
-
     script = tmp_path / "no_guard.py"
     script.write_text(
         "from govkg.extract import Extractor\n"
@@ -353,11 +350,7 @@ def test_a_script_that_extracts_with_workers_without_a_main_guard_is_told_so(tmp
         encoding="utf-8",
     )
     # Once, multiprocessing hung here for ever: the workers died starting, the script waited.
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.splitlines()[-1] == (
-        "govkg.errors.ExtractionError: an extraction worker process stopped unexpectedly (a script that extracts "
-        'with workers must run under `if __name__ == "__main__":`, as worker processes import it again)')
+    assert_told_to_add_a_main_guard(script)
 
 
 def test_the_vocabulary_is_the_files_as_rdflib_reads_them_with_a_key_for_every_label(tmp_path):
