@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from govkg.cli import main
 from govkg.graph.lock import writing
+from govkg.graph.store import open_store
 from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
 
 from .conftest import EXAMPLES, assert_told_to_add_a_main_guard
@@ -565,6 +566,38 @@ def test_places_described_while_loading_equal_those_derived_from_every_document(
     report = build([corpus], store, sync=[corpus])
     assert report.added == ["e.txt"] and report.removed == ["c.txt"]
     assert _graph(store, PLACES_GRAPH) == _graph(store, PLACES_GRAPH, derived=True) != described
+
+
+# Joins in a fresh build: 青石街道 inside a 竹溪区 named alone follows 竹溪区 to 岚州市; 松岭区, which
+# two files put in two cities, stays alone, as does the 芦花镇 inside it.
+FRESH_JOINS = {
+    "a.txt": "竹溪区青石街道推行“红色物业”。松岭区芦花镇推行积分制管理。\n",
+    "b.txt": "岚州市竹溪区推行积分制管理。\n",
+    "c.txt": "岚州市松岭区推行“红色物业”。\n",
+    "d.txt": "漾川市松岭区推行积分制管理。\n",
+}
+
+
+def test_a_fresh_build_joins_from_its_places_graph_as_from_the_paths_themselves(tmp_path, monkeypatch):
+    from govkg.graph import build as build_module
+    from govkg.graph.rdf import document_graph_iri, place_iri
+
+    corpus = tmp_path / "corpus"
+    for name, text in FRESH_JOINS.items():
+        write(corpus / name, text)
+    build_module.build([corpus], tmp_path / "heads")
+    with open_store(tmp_path / "heads").reading() as oxigraph:
+        def named_in_a(path):
+            node = ox.NamedNode(place_iri(path))
+            return next(oxigraph.quads_for_pattern(None, None, node, ox.NamedNode(document_graph_iri("a.txt"))), None)
+
+        assert named_in_a(("岚州市", "竹溪区", "青石街道")) and not named_in_a(("竹溪区", "青石街道"))
+        assert named_in_a(("松岭区", "芦花镇"))
+    # The same build keeping every path the documents name, as an incremental one does.
+    real = build_module._NewPlaces
+    monkeypatch.setattr(build_module, "_NewPlaces", lambda keep_paths: real(keep_paths=True))
+    build_module.build([corpus], tmp_path / "paths")
+    assert _all_but_the_store_graph(tmp_path / "heads") == _all_but_the_store_graph(tmp_path / "paths")
 
 
 def test_documents_loaded_in_many_background_batches_make_the_same_store(tmp_path, monkeypatch):
