@@ -616,7 +616,7 @@ def test_documents_loaded_in_many_background_batches_make_the_same_store(tmp_pat
     loads = []
     real_load = build_module._BackgroundLoader.load
     monkeypatch.setattr(build_module._BackgroundLoader, "load",
-                        lambda self, batch, done: (loads.append(len(batch)), real_load(self, batch, done))[1])
+                        lambda self, batch, done: (loads.append(batch.count), real_load(self, batch, done))[1])
     report = build_module.build([corpus], tmp_path / "many")
     assert len(loads) > 10 and len(report.added) == len(JOINED_CORPUS) + 6
     assert _all_but_the_store_graph(tmp_path / "many") == _all_but_the_store_graph(tmp_path / "one")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -56,6 +57,34 @@ def test_document_graph_matches_golden_file():
     graph = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
     expected = Graph().parse(GOLDEN / "golden.ttl", format="turtle")
     assert isomorphic(to_isomorphic(graph), to_isomorphic(expected))
+
+
+# Characters N-Triples must escape inside a literal (" and \\ in the name, the title and a sentence).
+ESCAPED_NAME = 'a "quoted" \\ name.txt'
+ESCAPED_TEXT = '岚州市桐溪区："网格"治理\\试点\n\n岚州市桐溪区推行"1+3+N"网格力量配备模式\\试点，配备网格员320名。\n'
+
+
+def test_literals_that_need_escaping_come_back_as_written():
+    import pyoxigraph as ox
+
+    from govkg.graph.rdf import document_triples
+    from govkg.ontology import DCTERMS, GK, OA
+
+    facts = extract(SourceDocument(ESCAPED_NAME, ESCAPED_TEXT, "0" * 64))
+    assert facts.adoptions and '"' in facts.title and "\\" in facts.adoptions[0].evidence.text
+    by_predicate: dict[str, set[str]] = {}
+    for t in document_triples(facts):
+        if isinstance(t.object, ox.Literal):
+            by_predicate.setdefault(t.predicate.value, set()).add(t.object.value)
+    assert by_predicate[GK + "fileName"] == {ESCAPED_NAME}
+    assert by_predicate[DCTERMS + "title"] == {facts.title}
+    evidence = {e.text for e in [a.evidence for a in facts.adoptions] + [o.evidence for o in facts.outcomes]}
+    assert by_predicate[OA + "exact"] >= evidence
+    assert by_predicate[GK + "surface"] >= {a.surface for a in facts.adoptions}
+    # A title given with line breaks (as a manifest's may be).
+    broken = dataclasses.replace(facts, title="第一行\r\n第二行\n")
+    titles = {t.object.value for t in document_triples(broken) if t.predicate.value == DCTERMS + "title"}
+    assert titles == {"第一行\r\n第二行\n"}
 
 
 def test_place_resolver_joins_a_place_to_its_known_parent_only_when_unique():

@@ -86,7 +86,6 @@ class Tagger:
 
     def __init__(self, thesaurus: Thesaurus):
         import jieba_fast_dat
-        import rjieba
         from jieba_fast_dat._jieba_fast_dat_functions_py3 import _posseg_viterbi_cpp
 
         self.domain = frozenset(domain_words(thesaurus))
@@ -94,7 +93,7 @@ class Tagger:
         # two seconds, against 0.3 s to read this table back from govkg's cache); they are
         # made only for reference_pairs.
         self.tags, self.frequent, self.unseen = read_jieba_dictionary()
-        self._router = rjieba.Jieba()
+        self._router = rjieba_class()()
         for word in sorted(self.domain):
             # rjieba's suggested frequency is just enough to keep the whole name ("1+3+N",
             # 四清单一目录) one token; a larger one would raise the dictionary total and skew
@@ -241,6 +240,31 @@ class Tagger:
         """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the
         stem of a kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区)."""
         return word in self.frequent and self.tags.get(word, "") not in NAME_FLAGS
+
+
+def rjieba_class() -> type:
+    """rjieba's Jieba class, without running the rjieba package's __init__, which builds a
+    default Jieba (the whole dictionary again, 0.2-0.4 s in every process that tags: a build's
+    own, each worker) that govkg never uses. The extension module is registered where the
+    package imports it from, so that a later `import rjieba` takes the same module."""
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    module = sys.modules.get("rjieba.rjieba")
+    if module is None:
+        folder = Path(importlib.util.find_spec("rjieba").submodule_search_locations[0])
+        found = [folder / f"rjieba{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES
+                 if (folder / f"rjieba{suffix}").is_file()]
+        if not found:  # another layout of the package: its own import, default instance and all
+            import rjieba
+
+            return rjieba.Jieba
+        spec = importlib.util.spec_from_file_location("rjieba.rjieba", found[0])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["rjieba.rjieba"] = module
+    return module.Jieba
 
 
 def read_jieba_dictionary() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:

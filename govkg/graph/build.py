@@ -36,7 +36,6 @@ from govkg.graph.derive import (
     described_parents,
     described_paths_from,
     proposed_in,
-    referenced_by,
     referenced_in,
     remove_unwanted,
     replace_graph,
@@ -45,7 +44,7 @@ from govkg.graph.derive import (
 from govkg.graph.rdf import (
     document_graph_iri,
     document_iri,
-    document_triples,
+    document_nquads,
     place_iri,
     place_resolver,
 )
@@ -254,37 +253,37 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
     """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
     descriptions of the places they refer to that are not described yet (`places`, when given);
     what the replaced and new documents touch goes into `touched`, when given."""
-    batch: list[ox.Quad] = []
+    batch = _Batch()
     rdf_seconds = 0.0
     with _BackgroundLoader(store) as loader:
         for done, facts in enumerate(extracted, start=1):
             name = facts.source.name
-            node = ox.NamedNode(document_graph_iri(name))
+            graph = document_graph_iri(name)
             if name in known:
                 if touched is not None:
-                    touched.dropping(store, node)
-                store.remove_graph(node)  # loaded before this build: no batch in flight holds it
+                    touched.dropping(store, ox.NamedNode(graph))
+                store.remove_graph(ox.NamedNode(graph))  # loaded before this build: no batch in flight holds it
                 report.replaced.append(name)
             else:
                 report.added.append(name)
             tick = time.perf_counter()
-            quads = document_triples(facts, entry=manifest.get(name), graph=node)
-            batch.extend(quads)
+            made = document_nquads(facts, entry=manifest.get(name), graph=graph)
+            batch.add_text(made.text, made.count)
             if places is not None:
-                batch.extend(places.quads(referenced_by(quads)))
+                batch.add_quads(list(places.quads(made.places)))
             new_places.add(p.path for p in facts.places)
             if touched is not None:
                 touched.concepts.update(c.iri for c in facts.candidates)
             rdf_seconds += time.perf_counter() - tick
             if progress:
                 progress("extracted", done, len(changed))
-            if len(batch) >= BATCH_QUADS:
+            if batch.count >= BATCH_QUADS:
                 loader.load(batch, done)
                 if places is not None:
                     # Counted as stored once handed over: a place the store is asked about while
                     # its batch is still loading is at worst described twice, in the same quads.
                     places.loaded()
-                batch = []
+                batch = _Batch()
             if progress:
                 for loaded in loader.finished():
                     progress("loaded", loaded, len(changed))
@@ -295,6 +294,27 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
         progress("loaded", len(changed), len(changed))
     report.timings["rdf"] = rdf_seconds
     report.timings["load"] = loader.waited
+
+
+class _Batch:
+    """Documents' quads to be loaded at once: their N-Quads text, and the places graph's quads
+    (Oxigraph terms, written as text when the batch is handed over)."""
+
+    def __init__(self):
+        self.texts: list[str] = []
+        self.quads: list[ox.Quad] = []
+        self.count = 0
+
+    def add_text(self, text: str, count: int) -> None:
+        self.texts.append(text)
+        self.count += count
+
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        self.quads.extend(quads)
+        self.count += len(quads)
+
+    def nquads(self) -> bytes:
+        return "".join(self.texts).encode("utf-8") + ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
 
 
 class _BackgroundLoader:
@@ -325,16 +345,17 @@ class _BackgroundLoader:
             if self._stopping or self._error is not None:
                 continue
             try:
-                # lenient: the text was written by Oxigraph from valid terms; nothing to check again.
+                # lenient: the text was written by govkg, of IRIs it quoted itself or read as terms
+                # (the thesaurus's), and of Oxigraph's own serialization: nothing to check again.
                 self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
                 self._finished.put(done)
             except BaseException as exc:  # raised again in the building thread
                 self._error = exc
 
-    def load(self, batch: list[ox.Quad], done: int) -> None:
+    def load(self, batch: _Batch, done: int) -> None:
         """Load `batch` (the quads of the first `done` documents so far) after those before it."""
         self._raise()
-        data = ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+        data = batch.nquads()
         tick = time.perf_counter()
         self._batches.put((data, done))
         self.waited += time.perf_counter() - tick

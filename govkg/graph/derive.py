@@ -86,7 +86,6 @@ _LEVEL = ox.NamedNode(GK + "level")  # stated once for every place the places gr
 _WITHIN = ox.NamedNode(GK + "within")  # from every described place to each of its ancestors
 # How a document graph refers to a place (as the referenced-places query reads them).
 _REFERENCES = tuple(ox.NamedNode(GK + name) for name in ("place", "locatedIn", "mentions"))
-_REFERENCE_IRIS = frozenset(p.value for p in _REFERENCES)
 # Places described during a build that are remembered without asking the store, at most.
 RECENT_PLACES = 100_000
 
@@ -126,11 +125,6 @@ def described_parents(store: ox.Store, name: str) -> list[tuple[str, ...]]:
     too, so these are the chains that all stored paths give the name."""
     found = store.quads_for_pattern(None, _LABEL, ox.Literal(name, language="zh"), ox.NamedNode(PLACES_GRAPH))
     return [path[:-1] for quad in found if len(path := place_path(quad.subject.value)) >= 2]
-
-
-def referenced_by(quads: Iterable[ox.Quad]) -> set[str]:
-    """The places a document's quads refer to (what referenced_in reads back once they are stored)."""
-    return {q.object.value for q in quads if q.predicate.value in _REFERENCE_IRIS and isinstance(q.object, ox.NamedNode)}
 
 
 class PlaceDescriptions:

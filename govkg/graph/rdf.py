@@ -1,7 +1,9 @@
 """Facts to RDF: the triples of one document, with IRIs that are the same on every run.
 
-Triples are made as Oxigraph terms, which go to the store as they are (an rdflib Graph of a
-document, `document_graph`, is the same triples converted, for notebooks and tests).
+A document's statements are written as N-Quads text (document_nquads), which a build hands to
+Oxigraph to parse and load; document_triples is that text read as Oxigraph terms, and
+document_graph as an rdflib Graph, for notebooks and tests. The places and candidates graphs are
+made as Oxigraph terms.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -104,63 +107,115 @@ def _boolean(value: bool) -> ox.Literal:
     return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
 
 
-def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None,
-                     graph: ox.NamedNode | None = None) -> list:
-    """The RDF of one document's facts (to be stored in the document's own named graph), as
-    triples, or as quads of `graph` when one is given (what a store loads, made directly).
-    `entry`: the document's row of a manifest (govkg.graph.manifest.ManifestEntry), whose date,
-    title, URL, publisher and other columns come before what the text says."""
-    gk, oa, dcterms, schema, skos = _Terms(GK), _Terms(OA), _Terms(DCTERMS), _Terms(SCHEMA), _Terms(SKOS)
-    rdfs_label = _node(RDFS + "label")
-    triples: dict = {}
+def _iri(value: str) -> str:
+    return f"<{value}>"
 
-    if graph is None:
-        def add(s, p, o) -> None:
-            triples[ox.Triple(s, p, o)] = None
-    else:
-        def add(s, p, o) -> None:
-            triples[ox.Quad(s, p, o, graph)] = None
+
+# N-Triples' escapes in a quoted literal: the only characters it may not hold as they are.
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    """A plain literal (xsd:string) in N-Triples."""
+    return f'"{value.translate(_LITERAL_ESCAPES)}"'
+
+
+def _text_zh(value: str) -> str:
+    return f'"{value.translate(_LITERAL_ESCAPES)}"@zh'
+
+
+def _typed(value: str, datatype: str) -> str:
+    """A literal of the datatype IRI `datatype`; `value` is written by govkg (a number, a date),
+    never taken from a text, so it holds nothing to escape."""
+    return f'"{value}"^^<{datatype}>'
+
+
+class _Vocabulary:
+    """The IRIs of one namespace in N-Triples, made once per use: terms.fileName is <...#fileName>."""
+
+    def __init__(self, namespace: str):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        term = f"<{self._namespace}{name}>"
+        setattr(self, name, term)
+        return term
+
+
+_TYPE = _iri(RDF + "type")
+_LABEL = _iri(RDFS + "label")
+_TRUE, _FALSE = _typed("true", XSD + "boolean"), _typed("false", XSD + "boolean")
+_DATE_TYPES = {precision: node.value for precision, node in DATE_TYPES.items()}
+
+
+@dataclass
+class DocumentQuads:
+    """The RDF of one document's facts as N-Quads text (N-Triples without a graph), which
+    Oxigraph parses and loads without holding Python's lock, with the place IRIs it refers to.
+    Text, not Oxigraph terms: making one Python object per term and quad took most of the time
+    of turning facts into RDF."""
+
+    text: str
+    count: int  # statements (lines)
+    places: set[str]  # the places it refers to (mentions, adoptions' and outcomes' places, seats)
+
+
+def document_nquads(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None,
+                    graph: str | None = None) -> DocumentQuads:
+    """The RDF of one document's facts (to be stored in the document's own named graph, the IRI
+    `graph`, when given). `entry`: the document's row of a manifest
+    (govkg.graph.manifest.ManifestEntry), whose date, title, URL, publisher and other columns
+    come before what the text says."""
+    gk, oa, dcterms, schema, skos = (_Vocabulary(ns) for ns in (GK, OA, DCTERMS, SCHEMA, SKOS))
+    end = f" <{graph}> .\n" if graph is not None else " .\n"
+    lines: dict[str, None] = {}  # in order, each statement once
+
+    def add(s: str, p: str, o: str) -> None:
+        lines[f"{s} {p} {o}{end}"] = None
 
     name = facts.source.name
-    doc = _node(document_iri(name))
-    add(doc, A, gk.Document)
-    add(doc, gk.fileName, ox.Literal(name))
-    add(doc, dcterms.title, _zh(entry.title if entry is not None and entry.title else facts.title))
+    doc = _iri(document_iri(name))
+    add(doc, _TYPE, gk.Document)
+    add(doc, gk.fileName, _text(name))
+    add(doc, dcterms.title, _text_zh(entry.title if entry is not None and entry.title else facts.title))
     date = entry.date if entry is not None and entry.date is not None else facts.date
     if date is not None:
-        add(doc, dcterms.issued, ox.Literal(date.value, datatype=DATE_TYPES[date.precision]))
-        add(doc, gk.dateSource, ox.Literal(date.source))
+        add(doc, dcterms.issued, _typed(date.value, _DATE_TYPES[date.precision]))
+        add(doc, gk.dateSource, _text(date.source))
     if entry is not None:
         if entry.url:
-            add(doc, schema.url, ox.Literal(entry.url, datatype=_node(XSD + "anyURI")))
+            add(doc, schema.url, f"{_text(entry.url)}^^<{XSD}anyURI>")
         if entry.publisher:
-            add(doc, dcterms.publisher, _zh(entry.publisher))
+            add(doc, dcterms.publisher, _text_zh(entry.publisher))
         if entry.metadata:
-            add(doc, gk.metadata, ox.Literal(entry.metadata_json, datatype=_node(RDF + "JSON")))
-        add(doc, gk.manifestDigest, ox.Literal(entry.digest))
-    add(doc, gk.sha256, ox.Literal(facts.source.sha256))
-    add(doc, dcterms.format, ox.Literal(facts.source.media_type))
-    add(doc, gk.encoding, ox.Literal(facts.source.encoding))
-    add(doc, gk.factsGraph, _node(document_graph_iri(name)))
+            add(doc, gk.metadata, f"{_text(entry.metadata_json)}^^<{RDF}JSON>")
+        add(doc, gk.manifestDigest, _text(entry.digest))
+    add(doc, gk.sha256, _text(facts.source.sha256))
+    add(doc, dcterms.format, _text(facts.source.media_type))
+    add(doc, gk.encoding, _text(facts.source.encoding))
+    add(doc, gk.factsGraph, _iri(document_graph_iri(name)))
 
-    def place(p: Place) -> ox.NamedNode:
+    places: set[str] = set()
+
+    def place(p: Place) -> str:
         # What a place is (type, name, parent) lives once in the places graph (see places_triples);
         # a document only says that it mentions it.
-        node = _node(place_iri(resolve(p.path)))
+        iri = place_iri(resolve(p.path))
+        places.add(iri)
+        node = f"<{iri}>"
         add(doc, gk.mentions, node)
         return node
 
     written_evidence: set[str] = set()
 
-    def evidence(e: Evidence) -> ox.NamedNode:
-        iri = f"{ID}evidence/{_digest(name, e.start, e.end)}"
-        node = _node(iri)
-        if iri not in written_evidence:
-            written_evidence.add(iri)
-            add(node, A, gk.Evidence)
-            add(node, oa.exact, ox.Literal(e.text))
-            add(node, oa.start, ox.Literal(str(e.start), datatype=XSD_INTEGER))
-            add(node, oa.end, ox.Literal(str(e.end), datatype=XSD_INTEGER))
+    def evidence(e: Evidence) -> str:
+        node = f"<{ID}evidence/{_digest(name, e.start, e.end)}>"
+        if node not in written_evidence:
+            written_evidence.add(node)
+            add(node, _TYPE, gk.Evidence)
+            add(node, oa.exact, _text(e.text))
+            add(node, oa.start, _typed(str(e.start), XSD + "integer"))
+            add(node, oa.end, _typed(str(e.end), XSD + "integer"))
             add(node, dcterms.source, doc)
         return node
 
@@ -170,66 +225,75 @@ def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, en
     for candidate in facts.candidates:
         # The document proposes a concept; the concept itself is stated once, in the candidates
         # graph derived from every proposal (see candidates_triples).
-        proposal = _node(f"{ID}proposal/{_digest(name, candidate.iri)}")
-        add(proposal, A, gk.CandidateProposal)
-        add(proposal, gk.proposes, _node(candidate.iri))
+        proposal = f"<{ID}proposal/{_digest(name, candidate.iri)}>"
+        add(proposal, _TYPE, gk.CandidateProposal)
+        add(proposal, gk.proposes, _iri(candidate.iri))
         add(proposal, dcterms.source, doc)
-        add(proposal, skos.prefLabel, _zh(candidate.pref_label))
-        add(proposal, gk.category, _node(CATEGORY + candidate.category))
+        add(proposal, skos.prefLabel, _text_zh(candidate.pref_label))
+        add(proposal, gk.category, _iri(CATEGORY + candidate.category))
         if candidate.confidence is not None:
-            add(proposal, gk.confidence, ox.Literal(_decimal(candidate.confidence), datatype=XSD_DECIMAL))
+            add(proposal, gk.confidence, _typed(_decimal(candidate.confidence), XSD + "decimal"))
         for label in candidate.labels:
             if label != candidate.pref_label:
-                add(proposal, skos.altLabel, _zh(label))
+                add(proposal, skos.altLabel, _text_zh(label))
 
     for adoption in facts.adoptions:
         path = resolve(adoption.place.path)
-        node = _node(f"{ID}adoption/{_digest(name, path, adoption.mechanism)}")
-        add(node, A, gk.Adoption)
+        node = f"<{ID}adoption/{_digest(name, path, adoption.mechanism)}>"
+        add(node, _TYPE, gk.Adoption)
         add(node, gk.place, place(adoption.place))
-        add(node, gk.mechanism, _node(adoption.mechanism))
-        add(node, gk.surface, ox.Literal(adoption.surface))
+        add(node, gk.mechanism, _iri(adoption.mechanism))
+        add(node, gk.surface, _text(adoption.surface))
         add(node, dcterms.source, doc)
         main = evidence(adoption.evidence)
         add(node, gk.mainEvidence, main)
         add(node, gk.evidence, main)
-        add(node, gk.selfClaim, _boolean(adoption.self_claim))
-        add(node, gk.planned, _boolean(adoption.planned))
+        add(node, gk.selfClaim, _TRUE if adoption.self_claim else _FALSE)
+        add(node, gk.planned, _TRUE if adoption.planned else _FALSE)
         for further in adoption.further_evidence:
             add(node, gk.evidence, evidence(further))
 
     for outcome in facts.outcomes:
-        node = _node(f"{ID}outcome/{_digest(name, outcome.start, outcome.surface, outcome.value, outcome.unit)}")
-        add(node, A, gk.Outcome)
-        add(node, schema.value, ox.Literal(_decimal(outcome.value), datatype=XSD_DECIMAL))
-        add(node, schema.unitText, ox.Literal(outcome.unit))
+        node = f"<{ID}outcome/{_digest(name, outcome.start, outcome.surface, outcome.value, outcome.unit)}>"
+        add(node, _TYPE, gk.Outcome)
+        add(node, schema.value, _typed(_decimal(outcome.value), XSD + "decimal"))
+        add(node, schema.unitText, _text(outcome.unit))
         base_value, base_unit = outcome.base
-        add(node, gk.baseValue, ox.Literal(_decimal(base_value), datatype=XSD_DECIMAL))
-        add(node, gk.baseUnit, ox.Literal(base_unit))
-        add(node, gk.indicator, _zh(outcome.indicator))
-        add(node, gk.approximate, _boolean(outcome.approx))
-        add(node, gk.surface, ox.Literal(outcome.surface))
+        add(node, gk.baseValue, _typed(_decimal(base_value), XSD + "decimal"))
+        add(node, gk.baseUnit, _text(base_unit))
+        add(node, gk.indicator, _text_zh(outcome.indicator))
+        add(node, gk.approximate, _TRUE if outcome.approx else _FALSE)
+        add(node, gk.surface, _text(outcome.surface))
         add(node, gk.evidence, evidence(outcome.evidence))
         add(node, dcterms.source, doc)
         if outcome.place is not None:
             add(node, gk.place, place(outcome.place))
         if outcome.mechanism is not None:
-            add(node, gk.mechanism, _node(outcome.mechanism))
+            add(node, gk.mechanism, _iri(outcome.mechanism))
         if outcome.period:
-            add(node, gk.period, ox.Literal(outcome.period))
+            add(node, gk.period, _text(outcome.period))
 
     for organization in facts.organizations:
         located = resolve(organization.place.path) if organization.place else ()
-        node = _node(f"{ID}org/{_digest(located, organization.name)}")
+        node = f"<{ID}org/{_digest(located, organization.name)}>"
         kind = ORGANIZATION_TYPES.get(organization.kind)
-        add(node, A, _node(GK + kind) if kind else _node(ORG + "Organization"))
-        add(node, rdfs_label, _zh(organization.name))
+        add(node, _TYPE, _iri(GK + kind) if kind else _iri(ORG + "Organization"))
+        add(node, _LABEL, _text_zh(organization.name))
         add(node, gk.evidence, evidence(organization.evidence))
         if organization.place is not None:
             add(node, gk.locatedIn, place(organization.place))
         for mechanism in organization.mechanisms:
-            add(node, gk.takesPartIn, _node(mechanism))
-    return list(triples)
+            add(node, gk.takesPartIn, _iri(mechanism))
+    return DocumentQuads("".join(lines), len(lines), places)
+
+
+def document_triples(facts: DocumentFacts, resolve: PathResolver = _identity, entry=None,
+                     graph: ox.NamedNode | None = None) -> list:
+    """document_nquads as Oxigraph terms: triples, or quads of `graph` when one is given."""
+    made = document_nquads(facts, resolve, entry, None if graph is None else graph.value)
+    if graph is None:
+        return [quad.triple for quad in ox.parse(made.text, format=ox.RdfFormat.N_TRIPLES)]
+    return list(ox.parse(made.text, format=ox.RdfFormat.N_QUADS))
 
 
 def as_rdflib(triples: Iterable[ox.Triple]):
@@ -413,5 +477,5 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[s
     return resolve
 
 
-__all__ = ["as_rdflib", "candidates_triples", "places_triples", "place_path", "document_graph", "document_triples",
+__all__ = ["as_rdflib", "candidates_triples", "places_triples", "place_path", "document_graph", "document_nquads", "document_triples",
            "document_graph_iri", "document_iri", "place_iri", "place_resolver"]
