@@ -378,6 +378,25 @@ def test_a_new_document_completes_the_places_of_documents_built_before(tmp_path)
         assert next(oxigraph.quads_for_pattern(None, None, full, ox.NamedNode(document_graph_iri("a.txt"))), None)
 
 
+def test_a_place_named_by_old_and_new_documents_is_joined_in_both_as_in_a_fresh_build(tmp_path):
+    from govkg.graph.build import build
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", "竹溪区青石街道推行积分制管理。\n")  # named alone, no city known yet
+    for n in range(5):
+        write(corpus / f"f{n}.txt", "漾川市北塘区推行积分制管理。\n")
+    store = tmp_path / "store"
+    build([corpus], store)
+    # A new file names the same 竹溪区 > 青石街道, and another gives 竹溪区 its city.
+    write(corpus / "b.txt", "竹溪区青石街道推行“红色物业”。\n")
+    write(corpus / "c.txt", "岚州市竹溪区推行积分制管理。\n")
+    report = build([corpus], store)
+    assert report.added == ["b.txt", "c.txt"] and "a.txt" in report.unchanged
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh)
+    assert _all_but_the_store_graph(store) == _all_but_the_store_graph(fresh)
+
+
 def _graph(path: Path, graph_iri: str, derived: bool = False) -> set[str]:
     """The quads of one named graph of the store at `path`, or (`derived`) of that graph as
     derive_graphs makes it from every document graph, in a transaction that is then abandoned

@@ -231,7 +231,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         for phase in ("rdf", "load"):  # after the extraction steps
             report.timings[phase] = report.timings.pop(phase, 0.0)
     started = time.perf_counter()
-    joined = _join_places(draft.store, new_places, report.added + report.replaced, gazetteer)
+    joined = _join_places(draft.store, new_places, gazetteer)
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
         _write_store_graph(draft.store, extra, checked, (set(known) - set(gone)) | set(report.added))
@@ -403,11 +403,12 @@ class _Touched:
 
 class _NewPlaces:
     """The place paths the new documents of a build name, as the joins need them. An incremental
-    build keeps every path (`paths`): its joins tell the new documents' paths from the stored
-    ones. A build that loads every document and writes the places graph as they load keeps only
-    the names the paths begin with (`heads`): that graph then describes every prefix of every
-    path they name, so the parents a name is given and the paths under it are read back from it
-    (at 20,000 articles, the 370,000 paths themselves took 150 MB)."""
+    build keeps every path (`paths`): until the joins are done, its places graph may still
+    describe the places of the documents it replaced or removed. A build that loads every
+    document and writes the places graph as they load keeps only the names the paths begin with
+    (`heads`): that graph then describes every prefix of every path they name, so the parents a
+    name is given and the paths under it are read back from it (at 20,000 articles, the 370,000
+    paths themselves took 150 MB)."""
 
     def __init__(self, keep_paths: bool):
         self.paths: set[tuple[str, ...]] | None = set() if keep_paths else None
@@ -420,15 +421,14 @@ class _NewPlaces:
                 self.paths.add(path)
 
 
-def _join_places(store: ox.Store, new_places: _NewPlaces, new_documents: list[str],
-                 gazetteer: Gazetteer | None) -> list[tuple[str, str]]:
+def _join_places(store: ox.Store, new_places: _NewPlaces, gazetteer: Gazetteer | None) -> list[tuple[str, str]]:
     """Give a place a new document names without its parents the parents another document
-    gives it (a 桐溪区 joins 岚州市 > 桐溪区), in the graphs of the new documents: see
-    rdf.place_resolver. Names of official units are never joined (extraction resolved them).
-    A name the new documents give parents also completes the places of the documents built
-    before that begin with it (their 桐溪区 named alone), in their graphs, as a fresh build of
-    them all would. Returns the (old, new) place IRIs of the joins that changed a document's
-    graph (there is no gazetteer when no document changed, and then no path)."""
+    gives it (a 桐溪区 joins 岚州市 > 桐溪区): see rdf.place_resolver. Names of official units are
+    never joined (extraction resolved them). A path is joined in every document graph that
+    holds it, so a name the new documents give parents also completes the places of the
+    documents built before (their 桐溪区 named alone), as a fresh build of them all would.
+    Returns the (old, new) place IRIs of the joins that changed a document's graph (there is no
+    gazetteer when no document changed, and then no path)."""
     joined: list[tuple[str, str]] = []
     if not new_places.heads:
         return joined
@@ -442,25 +442,24 @@ def _join_places(store: ox.Store, new_places: _NewPlaces, new_documents: list[st
     new_paths = new_places.paths
     if new_paths is None:
         # Every document is new and the places graph describes every path they name: a path is
-        # joined when the name it begins with is, and every document graph is in scope.
+        # joined when the name it begins with is.
         resolve = place_resolver((), official=official, stored_parents=stored_parents)
-        scoped = ((path, _is_document_graph) for head in sorted(new_places.heads) if resolve((head,)) != (head,)
-                  for path in described_paths_from(store, head))
+        paths: Iterable[tuple[str, ...]] = (
+            path for head in sorted(new_places.heads) if resolve((head,)) != (head,)
+            for path in described_paths_from(store, head))
     else:
+        # The new documents' paths, and the stored ones that begin with a name they give parents.
         resolve = place_resolver(new_paths, official=official, stored_parents=stored_parents)
-        graphs = {document_graph_iri(name) for name in new_documents}
         given_parents = {path[d] for path in new_paths for d in range(1, len(path)) if not official(path[d])}
-        stored = {path for name in sorted(given_parents) for path in described_paths_from(store, name)} - new_paths
-        # A new document's path is joined in the new documents' graphs, a stored one in every document's.
-        scoped = [*((path, graphs.__contains__) for path in sorted(new_paths)),
-                  *((path, _is_document_graph) for path in sorted(stored))]
-    for path, in_scope in scoped:
+        stored = {path for name in sorted(given_parents) for path in described_paths_from(store, name)}
+        paths = sorted(new_paths | stored)
+    for path in paths:
         full = resolve(path)
         if full == path:
             continue
         old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
         for quad in list(store.quads_for_pattern(None, None, old, None)):
-            if in_scope(quad.graph_name.value):
+            if _is_document_graph(quad.graph_name.value):
                 store.remove(quad)
                 store.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
                 # Only then is the new path referred to (and described), the old one perhaps no longer.
