@@ -125,9 +125,8 @@ def _text_zh(value: str) -> str:
 
 
 def _typed(value: str, datatype: str) -> str:
-    """A literal of the datatype IRI `datatype`; `value` is written by govkg (a number, a date),
-    never taken from a text, so it holds nothing to escape."""
-    return f'"{value}"^^<{datatype}>'
+    """A literal of the datatype IRI `datatype`."""
+    return f'"{value.translate(_LITERAL_ESCAPES)}"^^<{datatype}>'
 
 
 class _Vocabulary:
@@ -184,11 +183,11 @@ def document_nquads(facts: DocumentFacts, resolve: PathResolver = _identity, ent
         add(doc, gk.dateSource, _text(date.source))
     if entry is not None:
         if entry.url:
-            add(doc, schema.url, f"{_text(entry.url)}^^<{XSD}anyURI>")
+            add(doc, schema.url, _typed(entry.url, XSD + "anyURI"))
         if entry.publisher:
             add(doc, dcterms.publisher, _text_zh(entry.publisher))
         if entry.metadata:
-            add(doc, gk.metadata, f"{_text(entry.metadata_json)}^^<{RDF}JSON>")
+            add(doc, gk.metadata, _typed(entry.metadata_json, RDF + "JSON"))
         add(doc, gk.manifestDigest, _text(entry.digest))
     add(doc, gk.sha256, _text(facts.source.sha256))
     add(doc, dcterms.format, _text(facts.source.media_type))
