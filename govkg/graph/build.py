@@ -260,9 +260,10 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
             name = facts.source.name
             graph = document_graph_iri(name)
             if name in known:
+                node = ox.NamedNode(graph)
                 if touched is not None:
-                    touched.dropping(store, ox.NamedNode(graph))
-                store.remove_graph(ox.NamedNode(graph))  # loaded before this build: no batch in flight holds it
+                    touched.dropping(store, node)
+                store.remove_graph(node)  # loaded before this build: no batch in flight holds it
                 report.replaced.append(name)
             else:
                 report.added.append(name)

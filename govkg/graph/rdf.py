@@ -45,22 +45,23 @@ def _node(iri: str) -> ox.NamedNode:
 
 
 A = _node(RDF + "type")
-XSD_INTEGER = _node(XSD + "integer")
 XSD_DECIMAL = _node(XSD + "decimal")
 XSD_BOOLEAN = _node(XSD + "boolean")
 DIVISION_CODE = _node(GK + "DivisionCode")
 
 
 class _Terms:
-    """The IRIs of one namespace as Oxigraph nodes, made once: terms.fileName."""
+    """The IRIs of one namespace, each made once: terms.fileName. As Oxigraph nodes, or as
+    whatever `term` makes of an IRI (N-Triples text for document_nquads)."""
 
-    def __init__(self, namespace: str):
+    def __init__(self, namespace: str, term: Callable[[str], object] = ox.NamedNode):
         self._namespace = namespace
+        self._term = term
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
-        node = ox.NamedNode(self._namespace + name)
-        setattr(self, name, node)
-        return node
+    def __getattr__(self, name: str):
+        made = self._term(self._namespace + name)
+        setattr(self, name, made)
+        return made
 
 
 def _segment(value: str) -> str:
@@ -100,9 +101,6 @@ def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
-DATE_TYPES = {"day": _node(XSD + "date"), "month": _node(XSD + "gYearMonth"), "year": _node(XSD + "gYear")}
-
-
 def _boolean(value: bool) -> ox.Literal:
     return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
 
@@ -129,22 +127,10 @@ def _typed(value: str, datatype: str) -> str:
     return f'"{value.translate(_LITERAL_ESCAPES)}"^^<{datatype}>'
 
 
-class _Vocabulary:
-    """The IRIs of one namespace in N-Triples, made once per use: terms.fileName is <...#fileName>."""
-
-    def __init__(self, namespace: str):
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> str:
-        term = f"<{self._namespace}{name}>"
-        setattr(self, name, term)
-        return term
-
-
 _TYPE = _iri(RDF + "type")
 _LABEL = _iri(RDFS + "label")
 _TRUE, _FALSE = _typed("true", XSD + "boolean"), _typed("false", XSD + "boolean")
-_DATE_TYPES = {precision: node.value for precision, node in DATE_TYPES.items()}
+_DATE_TYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
 
 
 @dataclass
@@ -165,7 +151,7 @@ def document_nquads(facts: DocumentFacts, resolve: PathResolver = _identity, ent
     `graph`, when given). `entry`: the document's row of a manifest
     (govkg.graph.manifest.ManifestEntry), whose date, title, URL, publisher and other columns
     come before what the text says."""
-    gk, oa, dcterms, schema, skos = (_Vocabulary(ns) for ns in (GK, OA, DCTERMS, SCHEMA, SKOS))
+    gk, oa, dcterms, schema, skos = (_Terms(ns, _iri) for ns in (GK, OA, DCTERMS, SCHEMA, SKOS))
     end = f" <{graph}> .\n" if graph is not None else " .\n"
     lines: dict[str, None] = {}  # in order, each statement once
 
