@@ -177,7 +177,8 @@ def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync,
     click.echo(
         f"{store_path}: {len(report.added)} added, {len(report.replaced)} changed, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, {len(report.skipped)} skipped documents; "
-        f"{report.triples} quads in the store; {report.seconds:.1f} s"
+        + (f"{report.triples} quads in the store" if report.triples is not None else f"{report.quads_loaded} quads loaded")
+        + f"; {report.seconds:.1f} s"
     )
     if profile:
         from govkg.queries.formatting import Table

@@ -671,3 +671,60 @@ def test_a_script_that_builds_with_workers_without_a_main_guard_is_told_so(tmp_p
     # which the script held while it waited for them.
     assert_told_to_add_a_main_guard(script)
     assert not (tmp_path / "store").exists()
+
+
+def _store_graph_but_its_time(path: Path) -> set[str]:
+    from govkg.graph.build import STORE_GRAPH
+
+    return {q for q in _graph(path, STORE_GRAPH) if "lastBuild" not in q}
+
+
+def test_the_store_graph_a_build_patches_is_the_one_a_fresh_build_writes(tmp_path):
+    from govkg.graph.build import build
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for n in range(3):
+        write(first / f"a{n}.txt", ARTICLE.format(n=n))
+        write(second / f"sub/b{n}.txt", ARTICLE.format(n=10 + n))
+    thesaurus = str(write(tmp_path / "mine.ttl", EXTRA))
+    store = tmp_path / "store"
+    build([first, second], store, thesaurus_files=(thesaurus,))
+    # One file changed, one gone (synced), one moved from the second folder to the first.
+    write(first / "a0.txt", ARTICLE.format(n=99))
+    (second / "sub" / "b1.txt").unlink()
+    write(first / "sub/b2.txt", (second / "sub" / "b2.txt").read_text(encoding="utf-8"))
+    (second / "sub" / "b2.txt").unlink()
+    report = build([first, second], store, sync=[first, second])  # the kept thesaurus, again
+    assert (report.removed, report.thesaurus_kept) == (["sub/b1.txt"], [thesaurus])
+    fresh = tmp_path / "fresh"
+    build([first, second], fresh, thesaurus_files=(thesaurus,))
+    written = _store_graph_but_its_time(store)
+    assert written == _store_graph_but_its_time(fresh)
+    assert sum("sourceFolder" in q for q in written) == 5 and sum(str(first.resolve()) in q for q in written) == 4
+    # Dropping the extra thesaurus takes its file out of the store graph, as a fresh build leaves it out.
+    build([first, second], store, thesaurus_files=())
+    build([first, second], fresh := tmp_path / "fresh-without", thesaurus_files=())
+    assert _store_graph_but_its_time(store) == _store_graph_but_its_time(fresh)
+    assert not any("extraThesaurus" in q for q in _store_graph_but_its_time(store))
+
+
+def test_an_incremental_build_says_how_many_quads_it_loaded_without_counting_the_store(tmp_path):
+    from govkg.graph.rdf import document_graph_iri
+
+    corpus = tmp_path / "corpus"
+    for n in range(5):  # one changed of five: an incremental build (under half changed)
+        write(corpus / f"a{n}.txt", ARTICLE.format(n=n))
+    store = tmp_path / "store"
+    fresh = run("build", corpus, "--store", store)
+    assert fresh.exit_code == 0, fresh.output
+    with open_store(store).reading() as oxigraph:
+        count = len(oxigraph)
+    assert f"5 added, 0 changed, 0 unchanged, 0 removed, 0 skipped documents; {count} quads in the store;" in fresh.output
+    # A sentence naming no place: the places described stay as they were, and what was loaded is
+    # the document's own graph.
+    write(corpus / "a1.txt", ARTICLE.format(n=1) + "这项工作得到群众好评。\n")
+    again = run("build", corpus, "--store", store)
+    assert again.exit_code == 0, again.output
+    loaded = len(_graph(store, document_graph_iri("a1.txt")))
+    assert loaded > 10
+    assert f"0 added, 1 changed, 4 unchanged, 0 removed, 0 skipped documents; {loaded} quads loaded;" in again.output

@@ -312,6 +312,19 @@ def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it()
     assert done.stdout == "False False\nTrue ['我们', '推行', '网格化']\n", done.stderr
 
 
+def test_short_stretches_the_cpp_viterbi_cuts_short_are_tagged_by_jieba_s_own_loop_without_numpy():
+    import subprocess
+    import sys
+
+    # 镇, 户 and 个项 (after a name, between numbers): the C++ Viterbi drops their last characters.
+    text = "芦花镇400户、漾川市50户参加，个项"
+    code = ("import sys; from govkg.extract import Extractor; tagger = Extractor().tagger; "
+            f"print(tagger.pairs({text!r})); print(sorted(tagger._slow_paths), 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    tagger = default_extractor().tagger
+    assert done.stdout == f"{tagger.reference_pairs(text)}\n['个项', '户', '镇'] False\n", done.stderr
+
+
 def posseg_tables_equal(tables, posseg) -> bool:
     return list(tables) == [posseg.start_P, posseg.trans_P, posseg.emit_P, posseg.char_state_tab_P]
 

@@ -145,3 +145,21 @@ def test_windows_line_ends_and_a_short_wrapped_line(tmp_path):
     evidence = adoption.evidence
     assert evidence.text == "岚州市桐溪区推行“1+3+N”网格力量配备模式，配备网格员320名。"
     assert text[evidence.start : evidence.end].replace("\r\n", "") == evidence.text
+
+
+def test_a_folder_gives_its_source_files_by_relative_path_in_path_order(tmp_path):
+    from govkg.extract import find_sources
+
+    for name in ["a/1.txt", "a-c.txt", "a-c/2.TXT", "a.txt", "Z.txt", ".hidden/3.txt", "b/.deep/4.txt",
+                 "b/.5.txt", "b/c/6.md", "b/7.html", "b/8.pdf", "b/9.docx", "b/10.doc", "b/notes"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("桐溪区推行邻里议事会制度。", encoding="utf-8")
+    (tmp_path / "b" / "link").symlink_to(tmp_path / "a", target_is_directory=True)  # not followed
+    (tmp_path / "b" / "file-link.txt").symlink_to(tmp_path / "a" / "1.txt")
+    (tmp_path / "b" / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    found = find_sources([tmp_path])
+    # Sorted by parts, as paths are: a/1.txt before a-c.txt, though "/" sorts after "-".
+    assert [s.name for s in found] == ["Z.txt", "a/1.txt", "a-c/2.TXT", "a-c.txt", "a.txt", "b/7.html", "b/8.pdf",
+                                       "b/9.docx", "b/c/6.md", "b/file-link.txt"]
+    assert [s.path for s in found] == [tmp_path / s.name for s in found]
+    assert {s.folder for s in found} == {tmp_path.resolve()}

@@ -114,6 +114,7 @@ class Tagger:
         self._fast_viterbi = _posseg_viterbi_cpp
         self._tables = tables
         self._hmm: PossegHmm | None = None  # made when first needed: it imports numpy
+        self._short_viterbi = jieba_posseg_viterbi()
         self._slow_paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, text: str) -> list[Token]:
@@ -219,9 +220,10 @@ class Tagger:
             out.extend((pair.word, pair.flag) for pair in pairs)
             return
         # The C++ version drops characters after the last word when the best path ends inside
-        # a word (jieba.posseg gives them as one more word): then jieba's Viterbi in numpy. That
-        # happens on short stretches (户, 个, 项 between numbers) that recur in every text, so
-        # their words are kept, for short stretches only, to bound the memory this takes.
+        # a word (jieba.posseg gives them as one more word): then jieba's own Viterbi, in numpy
+        # for long stretches. That happens on short stretches (户, 个, 项 between numbers) that
+        # recur in every text, so their words are kept, for short stretches only, to bound the
+        # memory this takes.
         known = self._slow_paths.get(text)
         if known is None:
             known = self._hmm_words(text)
@@ -232,9 +234,15 @@ class Tagger:
         out.extend(known)
 
     def _hmm_words(self, text: str) -> tuple[tuple[str, str], ...]:
-        if self._hmm is None:
-            self._hmm = PossegHmm(*self._tables)
-        states = self._hmm(text)
+        if len(text) <= SLOW_PATH_CHARS and self._short_viterbi is not None:
+            # jieba.posseg's loop itself, as fast as numpy on a few characters, and without
+            # numpy's import (a tenth of a second, in a rebuild of a few files).
+            start, transitions, emissions, character_states = self._tables
+            states = self._short_viterbi(text, character_states, start, transitions, emissions)[1]
+        else:
+            if self._hmm is None:
+                self._hmm = PossegHmm(*self._tables)
+            states = self._hmm(text)
         words = []
         begin = after = 0
         for i, ch in enumerate(text):
@@ -314,6 +322,23 @@ def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str]]:
                 tags[word] = tag
     return ({w: tags[w] for w, f in frequency.items() if f >= RARE_WORD},
             frozenset(w for w, f in frequency.items() if f == 0))
+
+
+def jieba_posseg_viterbi() -> Callable | None:
+    """jieba.posseg's Viterbi function (jieba/posseg/viterbi.py), loaded from its file without
+    importing the jieba.posseg package, which reads jieba's dictionary for a tagger of its own;
+    None where jieba keeps no such file."""
+    import importlib.util
+
+    path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "posseg" / "viterbi.py"
+    if not path.is_file():
+        return None
+    # Under a name of govkg's own and not put in sys.modules: jieba's import of the same file
+    # stays its own.
+    spec = importlib.util.spec_from_file_location("govkg_jieba_posseg_viterbi", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, "viterbi", None)
 
 
 def posseg_tables() -> tuple[dict, dict, dict, dict]:

@@ -53,6 +53,7 @@ from govkg.ontology import (
     GK,
     ID,
     PLACES_GRAPH,
+    RDF,
     VOCABULARY_GRAPH,
     XSD,
     load_vocabulary_of,
@@ -82,7 +83,10 @@ class BuildReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with skip_unreadable
     thesaurus_kept: list[str] = field(default_factory=list)  # extra files used again from the store
     manifest_unmatched: list[str] = field(default_factory=list)  # manifest rows naming no document built
-    triples: int = 0
+    # Quads in the store, counted when the build loaded every document (counting costs a third
+    # of a second per million quads, which an incremental build need not spend); else None.
+    triples: int | None = None
+    quads_loaded: int = 0  # the quads of the documents loaded, with the places they describe
     seconds: float = 0.0
     # Seconds per phase: read, each extraction step (extract:NAME), rdf, write.
     timings: dict[str, float] = field(default_factory=dict)
@@ -147,8 +151,9 @@ def build(
     report.timings["read"] = time.perf_counter() - started
     store = open_store(store_path)
     with store.transaction(wait=wait, on_wait=on_wait) as draft:
-        _build_into(draft, checked, thesaurus_files, workers, sync, report, progress, manifest)
-        report.triples = len(draft.store)
+        incremental = _build_into(draft, checked, thesaurus_files, workers, sync, report, progress, manifest)
+        if not incremental:
+            report.triples = len(draft.store)
         # Compacting merges the files of the bulk loads; after a few changed documents it would
         # cost more than it saves.
         draft.compact = len(report.added) + len(report.replaced) > max(100, len(checked) // 10)
@@ -163,7 +168,9 @@ def _state(checked: Checked, manifest: dict) -> str:
 
 
 def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildReport,
-                progress: Progress | None, manifest: dict) -> None:
+                progress: Progress | None, manifest: dict) -> bool:
+    """Build into the draft; says whether the build was incremental (patched the derived graphs
+    where its changes touch them)."""
     # The draft's database is reached through the draft, never held in a local: something that
     # keeps a frame of the call stack alive (seen while the extractor is made, after an HTML page
     # was read) would otherwise keep it open, and it must be closed before it replaces the store.
@@ -246,6 +253,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         else:
             derive_candidates(draft.store)
     report.timings["write"] = time.perf_counter() - started
+    return incremental
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_places: _NewPlaces, progress, manifest,
@@ -289,6 +297,7 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
                 for loaded in loader.finished():
                     progress("loaded", loaded, len(changed))
         loader.load(batch, len(changed))
+    report.quads_loaded = loader.quads
     if places is not None:
         places.loaded()
     if progress:
@@ -334,6 +343,7 @@ class _BackgroundLoader:
         self._error: BaseException | None = None
         self._stopping = False
         self.waited = 0.0
+        self.quads = 0  # handed over to be loaded
         self._thread = threading.Thread(target=self._run, name="govkg-bulk-load", daemon=True)
 
     def __enter__(self) -> _BackgroundLoader:
@@ -357,6 +367,7 @@ class _BackgroundLoader:
         """Load `batch` (the quads of the first `done` documents so far) after those before it."""
         self._raise()
         data = batch.nquads()
+        self.quads += batch.count
         tick = time.perf_counter()
         self._batches.put((data, done))
         self.waited += time.perf_counter() - tick
@@ -515,12 +526,15 @@ def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool
 def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked: list[Checked],
                       documents: set[str]) -> None:
     """The store graph: time of this build, govkg version, the extra thesaurus files kept, and the
-    folder of each of `documents` (every document the store now holds)."""
+    folder of each of `documents` (every document the store now holds). Only the quads that
+    differ are written: most of the graph is the folders, which most builds leave as they were."""
     gk = GK
+    graph = ox.NamedNode(STORE_GRAPH)
     node = ox.NamedNode(STORE_NODE)
     from govkg import __version__
 
-    folders = document_folders(store)
+    present = set(store.quads_for_pattern(None, None, None, graph))
+    folders = _folders_in(present, _file_names(store))
     folders.update({c.source.name: str(c.source.folder) for c in checked if c.source.folder})
     for c in checked:
         if not c.source.folder:
@@ -541,7 +555,25 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
     for name, folder in sorted(folders.items()):
         if name in documents:
             triples.append(ox.Triple(ox.NamedNode(document_iri(name)), ox.NamedNode(gk + "sourceFolder"), ox.Literal(folder)))
-    replace_graph(store, STORE_GRAPH, triples)
+    wanted = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+    for quad in present - wanted:
+        store.remove(quad)
+    store.extend(wanted - present)
+
+
+_SOURCE_FOLDER = ox.NamedNode(GK + "sourceFolder")
+
+
+def _folders_in(quads: Iterable[ox.Quad], names: dict[ox.NamedNode, str]) -> dict[str, str]:
+    """The folder of each document, by name, from the quads of the store graph."""
+    return {names[q.subject]: q.object.value for q in quads if q.predicate == _SOURCE_FOLDER and q.subject in names}
+
+
+def _file_names(oxigraph: ox.Store) -> dict[ox.NamedNode, str]:
+    """The file name of every node that has one (documents, extra thesaurus files), by node.
+    Read by pattern, as the other facts a build reads of the store: a third of the time of the
+    same SPARQL."""
+    return {q.subject: q.object.value for q in oxigraph.quads_for_pattern(None, ox.NamedNode(GK + "fileName"), None)}
 
 
 def _has_store_graph(store: ox.Store) -> bool:
@@ -560,7 +592,19 @@ def document_folders(store) -> dict[str, str]:
     """The folder each document was built from (absolute), by document name."""
     if not _exists(store):
         return {}
-    return {row["name"]: row["folder"] for row in select(store, "document-folders")}
+    with _reading(store) as oxigraph:
+        return _folders_in(oxigraph.quads_for_pattern(None, _SOURCE_FOLDER, None, ox.NamedNode(STORE_GRAPH)),
+                           _file_names(oxigraph))
+
+
+@contextlib.contextmanager
+def _reading(store):
+    """An Oxigraph store to read from: `store` itself, or a GraphStore's."""
+    if isinstance(store, ox.Store):
+        yield store
+    else:
+        with store.reading() as oxigraph:
+            yield oxigraph
 
 
 def _exists(store) -> bool:
@@ -568,10 +612,18 @@ def _exists(store) -> bool:
 
 
 def stored_documents(store) -> dict[str, str]:
-    """The content hash of every document in the store, by document name."""
+    """The content hash of every document in the store, by document name: the file's SHA-256,
+    then a space and the digest of its manifest row where it had one (what a build compares to
+    skip unchanged files)."""
     if not _exists(store):
         return {}
-    return {row["name"]: row["hash"] for row in select(store, "document-hashes")}
+    gk = GK
+    with _reading(store) as oxigraph:
+        documents = {q.subject for q in oxigraph.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(gk + "Document"))}
+        names = {node: name for node, name in _file_names(oxigraph).items() if node in documents}
+        rows = {q.subject: q.object.value for q in oxigraph.quads_for_pattern(None, ox.NamedNode(gk + "manifestDigest"), None)}
+        return {names[q.subject]: f"{q.object.value} {rows[q.subject]}" if q.subject in rows else q.object.value
+                for q in oxigraph.quads_for_pattern(None, ox.NamedNode(gk + "sha256"), None) if q.subject in names}
 
 
 def stored_fingerprint(store) -> str | None:
