@@ -312,9 +312,11 @@ def test_the_tagger_uses_jieba_posseg_tables_and_patterns_without_importing_it()
     assert done.stdout == "False False\nTrue ['我们', '推行', '网格化']\n", done.stderr
 
 
-def test_short_stretches_the_cpp_viterbi_cuts_short_are_tagged_by_jieba_s_own_loop_without_numpy():
+def test_stretches_the_cpp_viterbi_cuts_short_are_tagged_by_jieba_s_own_loop_before_numpy_is_imported():
     import subprocess
     import sys
+
+    from govkg.extract.segment import LOOP_CHARACTERS
 
     # 镇, 户 and 个项 (after a name, between numbers): the C++ Viterbi drops their last characters.
     text = "芦花镇400户、漾川市50户参加，个项"
@@ -323,6 +325,12 @@ def test_short_stretches_the_cpp_viterbi_cuts_short_are_tagged_by_jieba_s_own_lo
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     tagger = default_extractor().tagger
     assert done.stdout == f"{tagger.reference_pairs(text)}\n['个项', '户', '镇'] False\n", done.stderr
+    # Past LOOP_CHARACTERS characters, numpy's Viterbi, which gives the same words.
+    tagger = Extractor().tagger
+    long = "王小明书记"
+    for _ in range(LOOP_CHARACTERS // len(long) + 1):
+        assert tagger._hmm_words(long) == (("王小明", "nr"), ("书记", "n"))
+    assert tagger._hmm is not None
 
 
 def posseg_tables_equal(tables, posseg) -> bool:

@@ -13,6 +13,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from govkg.extract.model import Article, Place, PlaceMention, Sentence
 from govkg.extract.segment import NAME_FLAGS, Token, walk_back
@@ -297,24 +298,39 @@ def _folded(names: Sequence[str], simplify: Callable[[str], str] | None) -> Sequ
     return folded if len(folded) == len(names) else [simplify(name) for name in names]
 
 
+def _automaton(gazetteer: Gazetteer, simplify):
+    """One Aho-Corasick automaton of every name of the gazetteer, each with its length and name."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    names = gazetteer.suffixed_names
+    for name, folded in zip(names, _folded(names, simplify), strict=True):
+        automaton.add_word(name, (len(name), name))
+        # The text is matched in its simplified fold, where a name written with a character
+        # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
+        if folded != name and len(folded) == len(name) and folded not in automaton:
+            automaton.add_word(folded, (len(folded), name))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
 class OfficialNames:
     """Finds the names of official units (provinces to towns, today's and former ones) in a
     text, with one Aho-Corasick automaton (pyahocorasick) of every name of the gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, simplify=None):
-        import ahocorasick
+    def __init__(self, gazetteer: Gazetteer, simplify=None, simplify_sources: tuple[Path, ...] = ()):
+        """`simplify_sources`: the files `simplify` works from (its package); given, and with a
+        gazetteer loaded from files, the automaton is kept in govkg's cache (0.02 s to read
+        back, against 0.08 s to make, in every process that extracts)."""
+        from govkg.ontology.cache import cached
 
         self.gazetteer = gazetteer
-        self.automaton = ahocorasick.Automaton()
-        names = gazetteer.suffixed_names
-        for name, folded in zip(names, _folded(names, simplify), strict=True):
-            self.automaton.add_word(name, (len(name), name))
-            # The text is matched in its simplified fold, where a name written with a character
-            # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
-            if folded != name and len(folded) == len(name) and folded not in self.automaton:
-                self.automaton.add_word(folded, (len(folded), name))
-        if len(self.automaton):
-            self.automaton.make_automaton()
+        if simplify_sources and gazetteer.sources:
+            sources = (*gazetteer.sources, Path(__file__), *simplify_sources)
+            self.automaton = cached("official-names", sources, lambda: _automaton(gazetteer, simplify))
+        else:
+            self.automaton = _automaton(gazetteer, simplify)
 
     def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, name) of every official name inside text[start:end], overlaps included,

@@ -16,6 +16,11 @@ RARE_WORD = 300  # dictionary frequency under which a word counts as rare
 # up to this many stretches (see Tagger._viterbi).
 SLOW_PATH_CHARS = 4
 SLOW_PATHS_KEPT = 100_000
+# jieba.posseg's own Viterbi loop takes about a millisecond a character, numpy's import 0.08-0.1 s:
+# the loop tags that many characters of the stretches the C++ Viterbi cuts short before numpy
+# does the rest. A rebuild of a few files then never imports numpy; a process that extracts a
+# corpus spends some 0.05 s more.
+LOOP_CHARACTERS = 100
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 # jieba.posseg's own regular expressions (tests check they are the same), so that the tagger
 # need not import jieba.posseg, whose import reads jieba's dictionary for a tagger of its own.
@@ -114,7 +119,8 @@ class Tagger:
         self._fast_viterbi = _posseg_viterbi_cpp
         self._tables = tables
         self._hmm: PossegHmm | None = None  # made when first needed: it imports numpy
-        self._short_viterbi = jieba_posseg_viterbi()
+        self._jieba_viterbi = jieba_posseg_viterbi()
+        self._looped = 0  # characters jieba's loop has tagged
         self._slow_paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, text: str) -> list[Token]:
@@ -220,10 +226,10 @@ class Tagger:
             out.extend((pair.word, pair.flag) for pair in pairs)
             return
         # The C++ version drops characters after the last word when the best path ends inside
-        # a word (jieba.posseg gives them as one more word): then jieba's own Viterbi, in numpy
-        # for long stretches. That happens on short stretches (户, 个, 项 between numbers) that
-        # recur in every text, so their words are kept, for short stretches only, to bound the
-        # memory this takes.
+        # a word (jieba.posseg gives them as one more word): then jieba's own Viterbi loop (see
+        # LOOP_CHARACTERS), or the same in numpy. That happens on short stretches (户, 个, 项
+        # between numbers) that recur in every text, so their words are kept, for short
+        # stretches only, to bound the memory this takes.
         known = self._slow_paths.get(text)
         if known is None:
             known = self._hmm_words(text)
@@ -234,11 +240,10 @@ class Tagger:
         out.extend(known)
 
     def _hmm_words(self, text: str) -> tuple[tuple[str, str], ...]:
-        if len(text) <= SLOW_PATH_CHARS and self._short_viterbi is not None:
-            # jieba.posseg's loop itself, as fast as numpy on a few characters, and without
-            # numpy's import (a tenth of a second, in a rebuild of a few files).
+        if self._hmm is None and self._jieba_viterbi is not None and self._looped + len(text) <= LOOP_CHARACTERS:
+            self._looped += len(text)
             start, transitions, emissions, character_states = self._tables
-            states = self._short_viterbi(text, character_states, start, transitions, emissions)[1]
+            states = self._jieba_viterbi(text, character_states, start, transitions, emissions)[1]
         else:
             if self._hmm is None:
                 self._hmm = PossegHmm(*self._tables)
@@ -303,7 +308,7 @@ def read_jieba_dictionary() -> tuple[dict[str, str], frozenset[str]]:
 
     # Found without importing jieba (which costs a quarter of a second).
     path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "dict.txt"
-    return cached("jieba-frequent-words", (path, Path(__file__)), lambda: _read_dictionary(path))
+    return cached("jieba-dictionary", (path, Path(__file__)), lambda: _read_dictionary(path))
 
 
 def _read_dictionary(path: Path) -> tuple[dict[str, str], frozenset[str]]:
