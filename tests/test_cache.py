@@ -1,10 +1,8 @@
-"""The cache on disk of the gazetteer, of jieba's frequent words and of the automaton of official
-names: read back when its sources are unchanged, made again when they change or the entry is
-damaged, passed over when it cannot be written, off when GOVKG_CACHE_DIR is empty."""
+"""The cache on disk of the gazetteer and of jieba's frequent words: read back when its sources
+are unchanged, made again when they change or the entry is damaged, passed over when it cannot
+be written, off when GOVKG_CACHE_DIR is empty."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -100,26 +98,3 @@ def test_the_gazetteer_and_the_dictionary_read_back_are_those_made(cache):
     assert cached_dictionary == made_dictionary == _read_dictionary(path)
     assert cached_dictionary[0] is not made_dictionary[0]
 
-
-def test_the_automaton_of_official_names_read_back_finds_what_a_new_one_finds(cache):
-    import opencc
-
-    from govkg.extract.places import OfficialNames
-    from govkg.ontology.gazetteer import Gazetteer
-
-    gazetteer = Gazetteer.load()
-    simplify, sources = opencc.OpenCC("t2s").convert, (Path(opencc.__file__),)
-    made = OfficialNames(gazetteer, simplify, sources)
-    again = OfficialNames(gazetteer, simplify, sources)
-    assert len(list(cache.glob("official-names-*.pickle"))) == 1
-    assert again.automaton is not made.automaton
-    uncached = OfficialNames(gazetteer, simplify)
-    # 干安县: 乾安县 in the simplified fold, found under its official name.
-    text = "沈阳市于洪区和松原市干安县推行网格化管理"
-    assert again(text) == made(text) == uncached(text)
-    assert {name for _, _, name in again(text)} >= {"沈阳市", "于洪区", "乾安县"}
-    # A gazetteer made otherwise than from the shipped files is never cached, nor read from the cache.
-    entry = list(cache.glob("official-names-*.pickle"))
-    small = OfficialNames(Gazetteer([d for d in gazetteer.by_code.values() if d.name == "沈阳市"]), simplify, sources)
-    assert list(cache.glob("official-names-*.pickle")) == entry
-    assert {name for _, _, name in small(text)} == {"沈阳市"}

@@ -267,3 +267,28 @@ def test_an_official_name_the_simplified_fold_changes_is_found(sentence, path):
     facts = extract(SourceDocument("a.txt", sentence + "\n", "0" * 64))
     assert path in {p.path for p in facts.places}
     assert [a.place.path for a in facts.adoptions] == [path]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("岚州市河东区和松原市干安县推行网格化管理，乌兰木伦镇也是。", 0, None),  # overlaps at one end, a folded spelling
+    ("沈阳市于洪区、太原市小店区、东区和南区", 0, None),
+    ("沈阳市于洪区、太原市小店区", 3, 12),  # a name cut by the slice is not in it
+    ("沈阳市于洪区和太原市", 4, None),
+    ("没有任何地名的句子。", 0, None),
+    ("", 0, None),
+])
+def test_official_names_are_every_spelling_inside_the_slice_in_the_order_of_their_ends(text, start, end):
+    official = default_extractor().steps[3].run.official_names
+    stop = len(text) if end is None else end
+    # Every substring that spells a name, by the end, longest first (as an automaton reports them).
+    expected = sorted(((b, e, official._spellings[text[b:e]]) for e in range(start, stop + 1)
+                       for b in range(start, e) if text[b:e] in official._spellings), key=lambda hit: (hit[1], hit[0]))
+    assert official(text, start, end) == expected
+    names = [name for *_, name in expected]
+    if text.startswith("岚州市河东区"):
+        assert {"河东区", "东区", "松原市", "乾安县", "乌兰木伦镇"} <= set(names)
+        assert names.index("河东区") < names.index("东区")
+    if end == 12:
+        assert names == ["于洪区", "太原市"]
+    if start == 4:
+        assert "于洪区" not in names and "太原市" in names

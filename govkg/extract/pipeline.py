@@ -77,11 +77,10 @@ class PlacesStep:
     """Tokens of every sentence, place mentions with their paths resolved against the official
     divisions, and the places of the document."""
 
-    def __init__(self, tagger: Tagger, gazetteer: Gazetteer, simplify: Callable[[str], str] | None = None,
-                 simplify_sources: tuple[Path, ...] = ()):
+    def __init__(self, tagger: Tagger, gazetteer: Gazetteer, simplify: Callable[[str], str] | None = None):
         self.tagger = tagger
         self.gazetteer = gazetteer
-        self.official_names = OfficialNames(gazetteer, simplify, simplify_sources)
+        self.official_names = OfficialNames(gazetteer, simplify)
 
     def __call__(self, facts: DocumentFacts) -> None:
         fold = facts.normalized.fold
@@ -169,8 +168,7 @@ class Extractor:
             Step("normalize", NormalizeStep(self.simplifier.convert)),
             Step("dates", dates_step),
             Step("sentences", sentences_step, ("normalize",)),
-            Step("places", PlacesStep(self.tagger, self.gazetteer, self.simplifier.convert, (Path(opencc.__file__),)),
-                 ("sentences",)),
+            Step("places", PlacesStep(self.tagger, self.gazetteer, self.simplifier.convert), ("sentences",)),
             Step("mechanisms", MechanismsStep(self.matcher), ("sentences",)),
             Step("discover", DiscoverStep(self.thesaurus), ("mechanisms",)),
             Step("adoptions", adoptions_step, ("places", "discover")),

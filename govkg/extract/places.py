@@ -13,7 +13,6 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from govkg.extract.model import Article, Place, PlaceMention, Sentence
 from govkg.extract.segment import NAME_FLAGS, Token, walk_back
@@ -298,47 +297,46 @@ def _folded(names: Sequence[str], simplify: Callable[[str], str] | None) -> Sequ
     return folded if len(folded) == len(names) else [simplify(name) for name in names]
 
 
-def _automaton(gazetteer: Gazetteer, simplify):
-    """One Aho-Corasick automaton of every name of the gazetteer, each with its length and name."""
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    names = gazetteer.suffixed_names
-    for name, folded in zip(names, _folded(names, simplify), strict=True):
-        automaton.add_word(name, (len(name), name))
-        # The text is matched in its simplified fold, where a name written with a character
-        # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
-        if folded != name and len(folded) == len(name) and folded not in automaton:
-            automaton.add_word(folded, (len(folded), name))
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
-
-
 class OfficialNames:
     """Finds the names of official units (provinces to towns, today's and former ones) in a
-    text, with one Aho-Corasick automaton (pyahocorasick) of every name of the gazetteer."""
+    text: every name of the gazetteer ends with one of a few characters (镇, 乡, 道, 县, 区, 市, …),
+    so the text is read at each of those for the names of each length that end there. Ten times
+    faster than an Aho-Corasick automaton of the same names (pyahocorasick, over every character),
+    and made in a third of the time."""
 
-    def __init__(self, gazetteer: Gazetteer, simplify=None, simplify_sources: tuple[Path, ...] = ()):
-        """`simplify_sources`: the files `simplify` works from (its package); given, and with a
-        gazetteer loaded from files, the automaton is kept in govkg's cache (0.02 s to read
-        back, against 0.08 s to make, in every process that extracts)."""
-        from govkg.ontology.cache import cached
-
+    def __init__(self, gazetteer: Gazetteer, simplify=None):
         self.gazetteer = gazetteer
-        if simplify_sources and gazetteer.sources:
-            sources = (*gazetteer.sources, Path(__file__), *simplify_sources)
-            self.automaton = cached("official-names", sources, lambda: _automaton(gazetteer, simplify))
-        else:
-            self.automaton = _automaton(gazetteer, simplify)
+        names = gazetteer.suffixed_names
+        self._spellings: dict[str, str] = {}  # as the text may write a name: the name
+        for name, folded in zip(names, _folded(names, simplify), strict=True):
+            self._spellings[name] = name
+            # The text is matched in its simplified fold, where a name written with a character
+            # the fold changes reads otherwise (乾安县 becomes 干安县): found under that spelling too.
+            if folded != name and len(folded) == len(name) and folded not in self._spellings:
+                self._spellings[folded] = name
+        lengths: dict[str, set[int]] = {}
+        for spelling in self._spellings:
+            lengths.setdefault(spelling[-1], set()).add(len(spelling))
+        # Longest first: where names overlap at one end, the longer comes first (乌兰木伦镇, 木伦镇).
+        self._lengths = {last: sorted(found, reverse=True) for last, found in lengths.items()}
+        self._last = re.compile("[" + re.escape("".join(sorted(lengths))) + "]") if lengths else None
 
     def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, name) of every official name inside text[start:end], overlaps included,
         in the order of their ends."""
-        if not len(self.automaton):
+        if self._last is None:
             return []
-        return [(start + last + 1 - length, start + last + 1, name)
-                for last, (length, name) in self.automaton.iter(text[start:end])]
+        spellings, lengths = self._spellings, self._lengths
+        found = []
+        for last in self._last.finditer(text, start, len(text) if end is None else end):
+            after = last.end()
+            for length in lengths[last.group()]:
+                begin = after - length
+                if begin >= start:
+                    name = spellings.get(text[begin:after])
+                    if name is not None:
+                        found.append((begin, after, name))
+        return found
 
     def child_written_short(self, parent: str, text: str, at: int) -> tuple[int, str] | None:
         """A unit of `parent` (a province or city) written by its short name at text[at:]
@@ -520,7 +518,7 @@ def recognize_places(
 ) -> list[PlaceMention]:
     """Place mentions of a document, each with the longest path the document gives it."""
     raw = []
-    # One pass of the automaton over the whole text, not one per sentence (it costs per call).
+    # One pass over the whole text, not one per sentence.
     hits = official(fold) if official is not None else []
     hit_ends = [end for _, end, _ in hits]
     for sentence, tokens in zip(sentences, tokens_of, strict=True):

