@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -356,3 +357,25 @@ def test_a_template_with_placeholder_places_gives_nothing():
 )
 def test_short_names_only_where_they_name_a_place(text, names):
     assert [m.place.name for m in extract(doc(text)).place_mentions if m.role == "place"] == names
+
+
+TRIE_KEYS = ["红色", "红色物业", "红色物业服务", "红色网格", "红管家", "1+x", "1+x+n", "1+3+n", "四单一目录", "四清单一目录", "x"]
+
+
+@pytest.mark.parametrize("text", [
+    "推行红色物业服务和红色物业，红色引领，红管家上岗，红色网格",
+    "1+x+n网格和1+x联建、1+3+n，1+3不是",
+    "四清单一目录与四单一目录",
+    "红红色色物物业",
+    "没有任何名称",
+    "",
+])
+def test_the_trie_of_keys_matches_what_an_alternation_longest_first_matches(text):
+    from govkg.extract.mechanisms import trie_pattern
+
+    alternation = re.compile("|".join(re.escape(k) for k in sorted(TRIE_KEYS, key=len, reverse=True)))
+    expected = [(m.start(), m.group()) for m in alternation.finditer(text)]
+    assert [(m.start(), m.group()) for m in trie_pattern(TRIE_KEYS).finditer(text)] == expected
+    if text.startswith("推行"):
+        assert [key for _, key in expected] == ["红色物业服务", "红色物业", "红色", "红管家", "红色网格"]
+    assert trie_pattern([]) is None

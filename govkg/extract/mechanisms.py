@@ -12,23 +12,49 @@ _ASCII_EDGE = re.compile(r"[0-9a-z+]")
 OPENING_QUOTES = "“‘「『《\"'"
 CLOSING_QUOTES = "”’」』》\"'"
 _DROPPED = frozenset(QUOTES) | {" ", "\u3000"}
+_KEPT_RUN = re.compile("[^" + re.escape("".join(sorted(_DROPPED))) + "]+")
 
 
 def _without_quotes(fold: str) -> tuple[str, list[int]]:
     """The folded text lower-cased with quotes and spaces dropped, and where each character was."""
-    kept = [(i, ch) for i, ch in enumerate(fold) if ch not in _DROPPED]
-    return "".join(ch for _, ch in kept).lower(), [i for i, _ in kept]
+    runs = list(_KEPT_RUN.finditer(fold))
+    where: list[int] = []
+    for run in runs:
+        where.extend(range(run.start(), run.end()))
+    return "".join(run.group() for run in runs).lower(), where
+
+
+def trie_pattern(keys) -> re.Pattern | None:
+    """One regular expression of `keys` as a trie (红色(?:物业|网格)…): at each place of a text it
+    matches the longest key there, as an alternation of the keys longest first does, four times
+    faster (the alternation tries every key at every place that starts one)."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a key ends here
+
+    def expression(node: dict) -> str:
+        # The branches start with distinct characters, so at most one can go on; `?` after them
+        # (greedy) tries the longer keys before the one that ends here.
+        branches = [re.escape(ch) + expression(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1:
+            return f"(?:{branches[0]})?" if "" in node else branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return re.compile(expression(root)) if root else None
 
 
 class MechanismMatcher:
-    """Finds the thesaurus's spellings in a text: one regular expression of every label key,
-    compiled once for the thesaurus it was made from."""
+    """Finds the thesaurus's spellings in a text: one regular expression of every label key (see
+    trie_pattern), compiled once for the thesaurus it was made from."""
 
     def __init__(self, thesaurus: Thesaurus):
         self.thesaurus = thesaurus
-        # Longest keys first: Python's alternation takes the first alternative that matches.
-        ordered = sorted(thesaurus.by_key, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(key) for key in ordered)) if ordered else None
+        self._pattern = trie_pattern(thesaurus.by_key)
 
     def __call__(self, text: str, fold: str, sentences: list[Sentence]) -> list[MechanismMention]:
         """Mentions of thesaurus mechanisms, longest spelling first, never overlapping."""
