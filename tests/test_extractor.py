@@ -321,16 +321,38 @@ def test_stretches_the_cpp_viterbi_cuts_short_are_tagged_by_jieba_s_own_loop_bef
     # 镇, 户 and 个项 (after a name, between numbers): the C++ Viterbi drops their last characters.
     text = "芦花镇400户、漾川市50户参加，个项"
     code = ("import sys; from govkg.extract import Extractor; tagger = Extractor().tagger; "
-            f"print(tagger.pairs({text!r})); print(sorted(tagger._slow_paths), 'numpy' in sys.modules)")
+            f"print(tagger.pairs({text!r})); print(tagger._looped, 'numpy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     tagger = default_extractor().tagger
-    assert done.stdout == f"{tagger.reference_pairs(text)}\n['个项', '户', '镇'] False\n", done.stderr
+    assert done.stdout == f"{tagger.reference_pairs(text)}\n4 False\n", done.stderr  # 镇, 户, 个项 by the loop
     # Past LOOP_CHARACTERS characters, numpy's Viterbi, which gives the same words.
     tagger = Extractor().tagger
     long = "王小明书记"
     for _ in range(LOOP_CHARACTERS // len(long) + 1):
         assert tagger._hmm_words(long) == (("王小明", "nr"), ("书记", "n"))
     assert tagger._hmm is not None
+
+
+def test_the_words_the_hmm_gives_a_stretch_are_kept_for_its_next_time_up_to_a_bound(monkeypatch):
+    from govkg.extract import segment
+
+    tagger = Extractor(default_extractor().thesaurus).tagger
+    calls = []
+    fast = tagger._fast_viterbi
+    tagger._fast_viterbi = lambda text: calls.append(text) or fast(text)
+    text = "岚州桐溪的王小明书记和李红梅主任走访芦花镇400户"
+    first = tagger.pairs(text)
+    assert first == tagger.reference_pairs(text) and calls
+    asked = len(calls)
+    assert tagger.pairs(text) == first and len(calls) == asked  # every stretch kept
+    monkeypatch.setattr(segment, "STRETCHES_KEPT", 2)
+    tagger._stretches.clear()
+    tagger.pairs(text)
+    assert len(tagger._stretches) <= 2 and tagger.pairs(text) == first
+    monkeypatch.setattr(segment, "KEPT_STRETCH_CHARS", 0)
+    tagger._stretches.clear()
+    asked = len(calls)
+    assert tagger.pairs(text) == first and not tagger._stretches and len(calls) > asked
 
 
 def posseg_tables_equal(tables, posseg) -> bool:
