@@ -172,7 +172,7 @@ class Tagger:
         # jieba.posseg's __cut_DAG: words of the route keep their dictionary tag; a run of single
         # characters is tagged by the HMM when the run as a whole is no dictionary word.
         domain, unseen, has_word = self.domain, self.unseen, self._has_word
-        run, run_tags = "", []
+        run: list[tuple[str, str | None]] = []  # the route's words of the run, with their tags
         for word, tag in self._router.tag(block, False):
             # rjieba tags a word its dictionary lacks x, m or eng (by its characters); a word of
             # the dictionary may have those tags too.
@@ -183,17 +183,17 @@ class Tagger:
             # rjieba groups Latin letters and digits the dictionary lacks; jieba.posseg's route
             # takes them one by one, so they join the run.
             if len(word) == 1 or tag is None or word in unseen:
-                run += word
-                run_tags.append((word, tag))
+                run.append((word, tag))
                 continue
             if run:
-                self._tag_run(run, run_tags, out)
-                run, run_tags = "", []
+                self._tag_run(run, out)
+                run = []
             out.append((word, tag))
         if run:
-            self._tag_run(run, run_tags, out)
+            self._tag_run(run, out)
 
-    def _tag_run(self, run: str, pieces: list[tuple[str, str | None]], out: list) -> None:
+    def _tag_run(self, pieces: list[tuple[str, str | None]], out: list) -> None:
+        run = pieces[0][0] if len(pieces) == 1 else "".join(word for word, _ in pieces)
         if len(run) == 1:
             out.append((run, pieces[0][1] or "x"))
         elif not self._has_word(run) or run in self.unseen:

@@ -42,6 +42,7 @@ from govkg.graph.derive import (
     update_candidates,
 )
 from govkg.graph.rdf import (
+    A,
     document_graph_iri,
     document_iri,
     document_nquads,
@@ -53,7 +54,6 @@ from govkg.ontology import (
     GK,
     ID,
     PLACES_GRAPH,
-    RDF,
     VOCABULARY_GRAPH,
     XSD,
     load_vocabulary_of,
@@ -523,6 +523,9 @@ def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool
     return names
 
 
+_SOURCE_FOLDER = ox.NamedNode(GK + "sourceFolder")
+
+
 def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked: list[Checked],
                       documents: set[str]) -> None:
     """The store graph: time of this build, govkg version, the extra thesaurus files kept, and the
@@ -534,11 +537,14 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
     from govkg import __version__
 
     present = set(store.quads_for_pattern(None, None, None, graph))
-    folders = _folders_in(present, _file_names(store))
-    folders.update({c.source.name: str(c.source.folder) for c in checked if c.source.folder})
+    # By document IRI, as the graph holds them (no need to read the documents' names back).
+    folders = {q.subject.value: q.object.value for q in present if q.predicate == _SOURCE_FOLDER}
     for c in checked:
-        if not c.source.folder:
-            folders.pop(c.source.name, None)
+        if c.source.folder:
+            folders[document_iri(c.source.name)] = str(c.source.folder)
+        else:
+            folders.pop(document_iri(c.source.name), None)
+    held = {document_iri(name) for name in documents}
     triples = [
         ox.Triple(node, ox.NamedNode(gk + "lastBuild"), ox.Literal(
             datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))),
@@ -552,27 +558,19 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
             ox.Triple(file_node, ox.NamedNode(gk + "order"), ox.Literal(str(index), datatype=ox.NamedNode(XSD + "integer"))),
             ox.Triple(file_node, ox.NamedNode(gk + "turtle"), ox.Literal(data.decode("utf-8", errors="replace"))),
         ]
-    for name, folder in sorted(folders.items()):
-        if name in documents:
-            triples.append(ox.Triple(ox.NamedNode(document_iri(name)), ox.NamedNode(gk + "sourceFolder"), ox.Literal(folder)))
+    for iri, folder in folders.items():
+        if iri in held:
+            triples.append(ox.Triple(ox.NamedNode(iri), _SOURCE_FOLDER, ox.Literal(folder)))
     wanted = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
     for quad in present - wanted:
         store.remove(quad)
     store.extend(wanted - present)
 
 
-_SOURCE_FOLDER = ox.NamedNode(GK + "sourceFolder")
-
-
-def _folders_in(quads: Iterable[ox.Quad], names: dict[ox.NamedNode, str]) -> dict[str, str]:
-    """The folder of each document, by name, from the quads of the store graph."""
-    return {names[q.subject]: q.object.value for q in quads if q.predicate == _SOURCE_FOLDER and q.subject in names}
-
-
 def _file_names(oxigraph: ox.Store) -> dict[ox.NamedNode, str]:
     """The file name of every node that has one (documents, extra thesaurus files), by node.
-    Read by pattern, as the other facts a build reads of the store: a third of the time of the
-    same SPARQL."""
+    Read by pattern, as the other facts a build reads of the store (stored_documents,
+    document_folders): a third of the time of the same SPARQL."""
     return {q.subject: q.object.value for q in oxigraph.quads_for_pattern(None, ox.NamedNode(GK + "fileName"), None)}
 
 
@@ -593,8 +591,9 @@ def document_folders(store) -> dict[str, str]:
     if not _exists(store):
         return {}
     with _reading(store) as oxigraph:
-        return _folders_in(oxigraph.quads_for_pattern(None, _SOURCE_FOLDER, None, ox.NamedNode(STORE_GRAPH)),
-                           _file_names(oxigraph))
+        names = _file_names(oxigraph)
+        return {names[q.subject]: q.object.value
+                for q in oxigraph.quads_for_pattern(None, _SOURCE_FOLDER, None, ox.NamedNode(STORE_GRAPH)) if q.subject in names}
 
 
 @contextlib.contextmanager
@@ -619,7 +618,7 @@ def stored_documents(store) -> dict[str, str]:
         return {}
     gk = GK
     with _reading(store) as oxigraph:
-        documents = {q.subject for q in oxigraph.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(gk + "Document"))}
+        documents = {q.subject for q in oxigraph.quads_for_pattern(None, A, ox.NamedNode(gk + "Document"))}
         names = {node: name for node, name in _file_names(oxigraph).items() if node in documents}
         rows = {q.subject: q.object.value for q in oxigraph.quads_for_pattern(None, ox.NamedNode(gk + "manifestDigest"), None)}
         return {names[q.subject]: f"{q.object.value} {rows[q.subject]}" if q.subject in rows else q.object.value
