@@ -561,7 +561,7 @@ JOINED_CORPUS = {
 }
 
 
-@pytest.mark.parametrize("recent", [100_000, 1], ids=["remembered", "asked of the store"])
+@pytest.mark.parametrize("recent", [100_000, 1], ids=["remembered", "forgotten and described again"])
 def test_places_described_while_loading_equal_those_derived_from_every_document(tmp_path, monkeypatch, recent):
     from govkg.graph import derive
     from govkg.graph.build import build
@@ -628,8 +628,8 @@ def test_documents_loaded_in_many_background_batches_make_the_same_store(tmp_pat
         write(corpus / name, text)
     corpus_of(corpus, 6, "z")
     build_module.build([corpus], tmp_path / "one")
-    # A batch every few quads, and the store asked whether a place is described while the
-    # batch describing it may still be loading.
+    # A batch every few quads, and every place forgotten as soon as described: described again,
+    # in the same quads, while the batch that described it may still be loading.
     monkeypatch.setattr(build_module, "BATCH_QUADS", 20)
     monkeypatch.setattr(derive, "RECENT_PLACES", 1)
     loads = []
@@ -709,7 +709,8 @@ def test_the_store_graph_a_build_patches_is_the_one_a_fresh_build_writes(tmp_pat
 
 
 def test_an_incremental_build_says_how_many_quads_it_loaded_without_counting_the_store(tmp_path):
-    from govkg.graph.rdf import document_graph_iri
+    from govkg.graph.derive import referenced_in
+    from govkg.graph.rdf import document_graph_iri, place_iri, place_path
 
     corpus = tmp_path / "corpus"
     for n in range(5):  # one changed of five: an incremental build (under half changed)
@@ -720,11 +721,112 @@ def test_an_incremental_build_says_how_many_quads_it_loaded_without_counting_the
     with open_store(store).reading() as oxigraph:
         count = len(oxigraph)
     assert f"5 added, 0 changed, 0 unchanged, 0 removed, 0 skipped documents; {count} quads in the store;" in fresh.output
-    # A sentence naming no place: the places described stay as they were, and what was loaded is
-    # the document's own graph.
+    # A sentence naming no place: what was loaded is the document's own graph and the
+    # descriptions of the places it refers to (described again, which the store holds once).
     write(corpus / "a1.txt", ARTICLE.format(n=1) + "这项工作得到群众好评。\n")
     again = run("build", corpus, "--store", store)
     assert again.exit_code == 0, again.output
-    loaded = len(_graph(store, document_graph_iri("a1.txt")))
-    assert loaded > 10
-    assert f"0 added, 1 changed, 4 unchanged, 0 removed, 0 skipped documents; {loaded} quads loaded;" in again.output
+    graph = ox.NamedNode(document_graph_iri("a1.txt"))
+    with open_store(store).reading() as oxigraph:
+        own = len(list(oxigraph.quads_for_pattern(None, None, None, graph)))
+        paths = [place_path(iri) for iri in referenced_in(oxigraph, graph)]
+        described = {place_iri(path[:depth]) for path in paths for depth in range(1, len(path) + 1)}
+        descriptions = sum(len(list(oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None, ox.NamedNode(PLACES_GRAPH))))
+                           for iri in described)
+        assert len(oxigraph) == count
+    assert own > 10 and descriptions > 0
+    assert f"0 added, 1 changed, 4 unchanged, 0 removed, 0 skipped documents; {own + descriptions} quads loaded;" in again.output
+
+
+class _RecordingStore:
+    """An Oxigraph store that records the calls QuadWriter makes (ox.Store's methods cannot be
+    patched), passing them on."""
+
+    def __init__(self):
+        self.store = ox.Store()
+        self.calls: list[str] = []
+
+    def add(self, quad):
+        self.calls.append("add")
+        self.store.add(quad)
+
+    def remove(self, quad):
+        self.calls.append("remove")
+        self.store.remove(quad)
+
+    def flush(self):
+        self.calls.append("flush")
+
+
+def test_single_quad_writes_are_flushed_every_so_many_and_at_the_end(monkeypatch):
+    from govkg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "FLUSH_EVERY", 3)
+    recording = _RecordingStore()
+    quads = [ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                     ox.Literal(f"第{i}个"), ox.NamedNode("http://example.org/g")) for i in range(7)]
+    with store_module.QuadWriter(recording) as writer:
+        for quad in quads:
+            writer.add(quad)
+        writer.remove(quads[0])
+    assert recording.calls == ["add"] * 3 + ["flush"] + ["add"] * 3 + ["flush"] + ["add", "remove", "flush"]
+    assert set(recording.store) == set(quads[1:])
+    # Nothing written since the last flush: none more at the end.
+    recording.calls.clear()
+    with store_module.QuadWriter(recording) as writer:
+        for quad in quads[1:4]:
+            writer.remove(quad)
+    assert recording.calls == ["remove"] * 3 + ["flush"]
+
+
+def test_a_build_of_many_documents_compacts_the_store_before_its_joins_and_a_small_rebuild_does_not(tmp_path, monkeypatch):
+    from govkg.graph import build as build_module
+
+    corpus = tmp_path / "corpus"
+    for name, text in FRESH_JOINS.items():
+        write(corpus / name, text)
+    events = []
+    real_join, real_compact = build_module._join_places, build_module._compact
+    monkeypatch.setattr(build_module, "_join_places", lambda *a: (events.append("joins"), real_join(*a))[1])
+    monkeypatch.setattr(build_module, "_compact", lambda store: (events.append("compact"), real_compact(store))[1])
+    plain = build_module.build([corpus], tmp_path / "plain")
+    assert events == ["joins"] and "compact" not in plain.timings  # 4 documents, under COMPACT_FROM
+    monkeypatch.setattr(build_module, "COMPACT_FROM", 2)
+    events.clear()
+    compacted = build_module.build([corpus], tmp_path / "compacted")
+    assert events == ["compact", "joins"] and "compact" in compacted.timings
+    assert _all_but_the_store_graph(tmp_path / "compacted") == _all_but_the_store_graph(tmp_path / "plain")
+    # One changed document is fewer than COMPACT_FROM (2 here): the rebuild does not compact.
+    write(corpus / "a.txt", FRESH_JOINS["a.txt"] + "竹溪区推行荷灯议事。\n")
+    events.clear()
+    again = build_module.build([corpus], tmp_path / "compacted")
+    assert again.replaced == ["a.txt"] and events == ["joins"]
+
+
+# Paths whose names have one parent chain (梅林街道 in 竹溪区 in 岚州市, also met as 竹溪区 >
+# 梅林街道), two that conflict (松岭区 in 岚州市 and in 漾川市, 芦花镇 in each), or chains of the
+# same length that differ (青石社区).
+DESCRIBED_PATHS = [
+    ("岚州市", "竹溪区", "梅林街道"), ("竹溪区", "梅林街道"), ("岚州市", "松岭区", "芦花镇"),
+    ("漾川市", "松岭区", "芦花镇"), ("梅林街道", "青石社区"), ("芦花镇", "青石社区"), ("竹溪区",),
+]
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["in order", "reversed"])
+def test_the_parents_a_build_remembers_resolve_as_those_the_places_graph_gives(order):
+    from govkg.graph.derive import PlaceDescriptions, described_parents
+    from govkg.graph.rdf import place_iri, place_resolver
+
+    places = PlaceDescriptions(None)
+    store = ox.Store()
+    store.bulk_extend(list(places.quads(place_iri(path) for path in DESCRIBED_PATHS[::order])))
+    names = {name for path in DESCRIBED_PATHS for name in path}
+
+    def resolved(stored_parents):
+        resolve = place_resolver((), official=lambda name: False, stored_parents=stored_parents)
+        return {name: resolve((name,)) for name in sorted(names)}
+
+    from_memory = resolved(places.parents_of)
+    assert from_memory == resolved(lambda name: described_parents(store, name))
+    assert from_memory["梅林街道"] == ("岚州市", "竹溪区", "梅林街道")
+    assert from_memory["芦花镇"] == ("芦花镇",) and from_memory["青石社区"] == ("青石社区",)
