@@ -546,21 +546,24 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
                       documents: set[str]) -> None:
     """The store graph: time of this build, govkg version, the extra thesaurus files kept, and the
     folder of each of `documents` (every document the store now holds). Only the quads that
-    differ are written: most of the graph is the folders, which most builds leave as they were."""
+    differ are written: most of the graph is the folders, which most builds leave as they were,
+    so they are compared as text and made into quads only where they changed."""
     gk = GK
     graph = ox.NamedNode(STORE_GRAPH)
     node = ox.NamedNode(STORE_NODE)
     from govkg import __version__
 
-    present = set(store.quads_for_pattern(None, None, None, graph))
+    present = list(store.quads_for_pattern(None, None, None, graph))
     # By document IRI, as the graph holds them (no need to read the documents' names back).
-    folders = {q.subject.value: q.object.value for q in present if q.predicate == _SOURCE_FOLDER}
+    stored_folders = {q.subject.value: q.object.value for q in present if q.predicate == _SOURCE_FOLDER}
+    folders = dict(stored_folders)
     for c in checked:
         if c.source.folder:
             folders[document_iri(c.source.name)] = str(c.source.folder)
         else:
             folders.pop(document_iri(c.source.name), None)
     held = {document_iri(name) for name in documents}
+    folders = {iri: folder for iri, folder in folders.items() if iri in held}
     triples = [
         ox.Triple(node, ox.NamedNode(gk + "lastBuild"), ox.Literal(
             datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))),
@@ -574,16 +577,18 @@ def _write_store_graph(store: ox.Store, extra: list[tuple[str, bytes]], checked:
             ox.Triple(file_node, ox.NamedNode(gk + "order"), ox.Literal(str(index), datatype=ox.NamedNode(XSD + "integer"))),
             ox.Triple(file_node, ox.NamedNode(gk + "turtle"), ox.Literal(data.decode("utf-8", errors="replace"))),
         ]
-    for iri, folder in folders.items():
-        if iri in held:
-            triples.append(ox.Triple(ox.NamedNode(iri), _SOURCE_FOLDER, ox.Literal(folder)))
     wanted = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+    others = {q for q in present if q.predicate != _SOURCE_FOLDER}
+    stale = [*(others - wanted), *(q for q in present if q.predicate == _SOURCE_FOLDER
+                                   and folders.get(q.subject.value) != q.object.value)]
+    new = [*(wanted - others), *(
+        ox.Quad(ox.NamedNode(iri), _SOURCE_FOLDER, ox.Literal(folder), graph)
+        for iri, folder in folders.items() if stored_folders.get(iri) != folder)]
     with QuadWriter(store) as writer:
-        for quad in present - wanted:
+        for quad in stale:
             writer.remove(quad)
-    # Bulk-loaded: written one by one, the folders of a new corpus's documents made the build's
-    # memory grow with it (writing a quad reads the database, 30 MB at 10,000 articles).
-    store.bulk_extend(list(wanted - present))
+        for quad in new:
+            writer.add(quad)
 
 
 def _file_names(oxigraph: ox.Store) -> dict[ox.NamedNode, str]:
