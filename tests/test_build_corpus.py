@@ -830,3 +830,23 @@ def test_the_parents_a_build_remembers_resolve_as_those_the_places_graph_gives(o
     assert from_memory == resolved(lambda name: described_parents(store, name))
     assert from_memory["梅林街道"] == ("岚州市", "竹溪区", "梅林街道")
     assert from_memory["芦花镇"] == ("芦花镇",) and from_memory["青石社区"] == ("青石社区",)
+
+
+def test_a_fresh_build_joins_without_looking_up_names_in_the_store(tmp_path, monkeypatch):
+    from govkg.graph import build as build_module
+
+    corpus = tmp_path / "corpus"
+    for name, text in FRESH_JOINS.items():
+        write(corpus / name, text)
+    build_module.build([corpus], tmp_path / "looked-up")
+
+    def refused(store, name):
+        raise AssertionError(f"looked up {name} in the store")
+
+    monkeypatch.setattr(build_module, "described_parents", refused)
+    build_module.build([corpus], tmp_path / "remembered")
+    assert _all_but_the_store_graph(tmp_path / "remembered") == _all_but_the_store_graph(tmp_path / "looked-up")
+    # An incremental build reads them of the store, which holds places it did not describe.
+    write(corpus / "e.txt", "竹溪区推行荷灯议事。\n")
+    with pytest.raises(AssertionError, match="looked up"):
+        build_module.build([corpus], tmp_path / "remembered")

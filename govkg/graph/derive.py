@@ -138,9 +138,10 @@ class PlaceDescriptions:
 
     The places described are remembered (the recent ones, at most RECENT_PLACES), never looked
     up in the store: a place described again gives the same quads, which the store holds once,
-    while reading the store during a build made its memory grow with the corpus (RocksDB keeps
-    the index of every file a read opens: at 20,000 articles, some 100 MB). A place an
-    incremental build's documents no longer refer to is taken out by remove_unwanted."""
+    while reading the store as it is loaded made the build's memory grow with the corpus (RocksDB's
+    own memory: the build process held 327 MiB after 9,982 of 20,000 articles, 227 MiB after
+    10,000 without the lookups). A place an incremental build's documents no longer refer to is
+    taken out by remove_unwanted."""
 
     def __init__(self, gazetteer: Gazetteer | None):
         self.gazetteer = gazetteer
@@ -167,13 +168,12 @@ class PlaceDescriptions:
                 self._note_parents(place_path(t.subject.value))
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
-
     def parents_of(self, name: str) -> list[tuple[str, ...]]:
         """What described_parents would read of a places graph holding the places described so
         far, for what rdf.place_resolver makes of it: the parent chain of the places called
         `name` when every other is a suffix of it, else two chains that are not. Read from
-        memory: the label lookups on the store, one per name, made a build's memory grow with
-        the corpus (at 20,000 articles, 100 MB)."""
+        memory: the label lookups on the store, one per name a path begins with, took the build
+        process 58 MiB more at 10,000 articles, on the compacted store."""
         return list(self._parents.get(name, ()))
 
     def _note_parents(self, path: tuple[str, ...]) -> None:
