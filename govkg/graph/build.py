@@ -519,9 +519,10 @@ def _gone(store: ox.Store, checked: list[Checked], sync: Iterable[str | Path]) -
 def _remove_document(store: ox.Store, name: str) -> None:
     store.remove_graph(ox.NamedNode(document_graph_iri(name)))
     doc = ox.NamedNode(document_iri(name))
-    with QuadWriter(store) as writer:
-        for quad in list(store.quads_for_pattern(doc, None, None, ox.NamedNode(STORE_GRAPH))):
-            writer.remove(quad)
+    # A few quads: not through QuadWriter, whose flush at the end would write small files of the
+    # database for every document removed.
+    for quad in list(store.quads_for_pattern(doc, None, None, ox.NamedNode(STORE_GRAPH))):
+        store.remove(quad)
 
 
 def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool = True,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from govkg.graph.rdf import A, candidates_triples, place_iri, place_path, places_triples
+from govkg.graph.rdf import candidates_triples, is_suffix, place_iri, place_path, places_triples
 from govkg.graph.store import QuadWriter
 from govkg.graph.terms import python_value
 from govkg.ontology import CANDIDATES_GRAPH, DCTERMS, GK, PLACES_GRAPH, RDFS, SKOS
@@ -162,10 +162,7 @@ class PlaceDescriptions:
             self._described.clear()
         graph = self.graph
         # A place described has its ancestors described: most of a document's places are known.
-        for t in places_triples([iri for iri in place_iris if iri not in self], self.gazetteer, self):
-            if t.predicate == A:  # the first triple of each place places_triples describes
-                self._described.add(t.subject.value)
-                self._note_parents(place_path(t.subject.value))
+        for t in places_triples([iri for iri in place_iris if iri not in self], self.gazetteer, self, self._noted):
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
     def parents_of(self, name: str) -> list[tuple[str, ...]]:
@@ -176,20 +173,18 @@ class PlaceDescriptions:
         process 58 MiB more at 10,000 articles, on the compacted store."""
         return list(self._parents.get(name, ()))
 
-    def _note_parents(self, path: tuple[str, ...]) -> None:
+    def _noted(self, iri: str, path: tuple[str, ...]) -> None:
+        """A place described (told by places_triples, which has its path at hand)."""
+        self._described.add(iri)
         if len(path) < 2:
             return
         name, chain = path[-1], path[:-1]
         known = self._parents.get(name)
         if known is None:
             self._parents[name] = (chain,)
-        elif len(known) == 1 and not _is_suffix(chain, known[0]):
+        elif len(known) == 1 and not is_suffix(chain, known[0]):
             # The longer one replaces the other when the other is its suffix; else they conflict.
-            self._parents[name] = (chain,) if _is_suffix(known[0], chain) else (known[0], chain)
-
-
-def _is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    return len(short) <= len(long) and long[len(long) - len(short):] == short
+            self._parents[name] = (chain,) if is_suffix(known[0], chain) else (known[0], chain)
 
 
 def _with_ancestors(iris: set[str]) -> set[str]:

@@ -315,7 +315,8 @@ def _unsegment(part: str) -> str:
 
 
 def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None,
-                   described: Container[str] = frozenset()) -> Iterator[ox.Triple]:
+                   described: Container[str] = frozenset(),
+                   on_place: Callable[[str, tuple[str, ...]], None] | None = None) -> Iterator[ox.Triple]:
     """Type, name and parent of every place (and its ancestors), each stated once: the union of
     document graphs would otherwise repeat them once per document, and joins multiply.
 
@@ -323,7 +324,8 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
     short and former names (skos:altLabel), its official level; a name that several official
     units share and its path does not tell apart (鼓楼区 with no city) is flagged
     gk:ambiguousName, with each unit's code as a gk:candidateCode. Made one at a time, so that
-    a corpus's places never sit in memory as a list."""
+    a corpus's places never sit in memory as a list. `on_place(iri, path)` is told of each place
+    as it is described, before its triples."""
     gk = _Terms(GK)
     rdfs_label = _node(RDFS + "label")
     level_of = gazetteer.level_of_path if gazetteer is not None else level_of_path
@@ -344,6 +346,8 @@ def places_triples(place_iris: Iterable[str], gazetteer: Gazetteer | None = None
             node = nodes[depth - 1]
             if described and node.value in described:
                 continue  # already in the places graph (`described`: the IRIs it describes)
+            if on_place is not None:
+                on_place(node.value, prefix)
             yield ox.Triple(node, A, _node(GK + PLACE_LEVELS[level][0]))
             yield ox.Triple(node, gk.level, ox.Literal(level))
             yield ox.Triple(node, rdfs_label, _zh(path[depth - 1]))
@@ -419,6 +423,11 @@ def _decimal(value: float) -> str:
     return text or "0"
 
 
+def is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether the path `short` ends `long` (a parent chain that another one completes)."""
+    return len(short) <= len(long) and long[len(long) - len(short):] == short
+
+
 def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[str], bool] = lambda name: False,
                    stored_parents: Callable[[str], Iterable[tuple[str, ...]]] | None = None) -> PathResolver:
     """Complete a path whose broadest name has no parent from the one longer path known for that
@@ -443,7 +452,7 @@ def place_resolver(known_paths: Iterable[tuple[str, ...]], official: Callable[[s
             return None
         longest = max(options, key=len)
         # Every known parent chain must be a suffix of the longest one.
-        if all(longest[len(longest) - len(o):] == o for o in options):
+        if all(is_suffix(o, longest) for o in options):
             return longest
         return None
 
