@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import main
+from govkg.graph.derive import COMPLETES
 from govkg.graph.lock import writing
 from govkg.graph.store import open_store
 from govkg.ontology import CANDIDATES_GRAPH, PLACES_GRAPH
@@ -534,9 +535,9 @@ def test_a_patched_places_graph_equals_a_fresh_one(tmp_path, edit):
         write(corpus / f"p{n}.txt", ARTICLE.format(n=n + 1))
     write(corpus / "p3.txt", "岚州市芦花镇白石村推行积分制管理。\n")
     write(corpus / "p4.txt", "岚州市桐溪区柳岸镇推行积分制管理。\n")
-    # Not 竹溪区 or 桐溪区: the other files' 竹溪区 would be joined to this path (see rdf.place_resolver),
-    # and stay joined after this file is gone, which a fresh build does not do.
-    write(corpus / "p5.txt", "漾川市北塘区杏林镇东坡村推行积分制管理。\n")
+    # The other files' 竹溪区, named alone, are completed from this path (see rdf.place_resolver),
+    # and no longer once this file is gone.
+    write(corpus / "p5.txt", "漾川市竹溪区杏林镇东坡村推行积分制管理。\n")
     store = tmp_path / "store"
     build([corpus], store)
     for name, text in edit.items():
@@ -608,7 +609,8 @@ def test_a_fresh_build_joins_from_its_places_graph_as_from_the_paths_themselves(
     with open_store(tmp_path / "heads").reading() as oxigraph:
         def named_in_a(path):
             node = ox.NamedNode(place_iri(path))
-            return next(oxigraph.quads_for_pattern(None, None, node, ox.NamedNode(document_graph_iri("a.txt"))), None)
+            return any(q.predicate != COMPLETES
+                       for q in oxigraph.quads_for_pattern(None, None, node, ox.NamedNode(document_graph_iri("a.txt"))))
 
         assert named_in_a(("岚州市", "竹溪区", "青石街道")) and not named_in_a(("竹溪区", "青石街道"))
         assert named_in_a(("松岭区", "芦花镇"))
@@ -787,7 +789,7 @@ def test_a_build_of_many_documents_compacts_the_store_before_its_joins_and_a_sma
         write(corpus / name, text)
     events = []
     real_join, real_compact = build_module._join_places, build_module._compact
-    monkeypatch.setattr(build_module, "_join_places", lambda *a: (events.append("joins"), real_join(*a))[1])
+    monkeypatch.setattr(build_module, "_join_places", lambda *a, **k: (events.append("joins"), real_join(*a, **k))[1])
     monkeypatch.setattr(build_module, "_compact", lambda store: (events.append("compact"), real_compact(store))[1])
     plain = build_module.build([corpus], tmp_path / "plain")
     assert events == ["joins"] and "compact" not in plain.timings  # 4 documents, under COMPACT_FROM
@@ -850,3 +852,155 @@ def test_a_fresh_build_joins_without_looking_up_names_in_the_store(tmp_path, mon
     write(corpus / "e.txt", "竹溪区推行荷灯议事。\n")
     with pytest.raises(AssertionError, match="looked up"):
         build_module.build([corpus], tmp_path / "remembered")
+
+
+# q.txt names 竹溪区 > 梅林社区 without a city, and is completed from the 岚州市 > 竹溪区 of p.txt. Each
+# edit (file -> new text, None to delete it) changes, or not, what the other documents give 竹溪区:
+# a rebuild with --sync makes the store a fresh build makes, extracting again the documents (those
+# listed) whose completion may change, and only those (a document named the place alone is
+# completed without being read again).
+COMPLETING = {"p.txt": "岚州市竹溪区推行“红色物业”。\n", "q.txt": "竹溪区梅林社区开展“吹哨报到”。\n"}
+COMPLETING_FILLERS = {f"f{n}.txt": f"白沙镇第{n}村推行积分制管理，开展志愿服务。\n" for n in range(6)}
+OTHER_CITY = "澄州市竹溪区推行“双报到”。\n"
+COMPLETION_EDITS = {
+    "the only document giving the city removed": ({}, {"p.txt": None}, ["q.txt"]),
+    "its city changed": ({}, {"p.txt": OTHER_CITY}, ["q.txt"]),
+    "a second city given": ({}, {"r.txt": OTHER_CITY}, ["p.txt", "q.txt"]),
+    "the second city gone": ({"r.txt": OTHER_CITY}, {"r.txt": None}, []),
+    "one of three cities gone": ({"r.txt": OTHER_CITY, "s.txt": "沅州市竹溪区推行积分制管理。\n"}, {"p.txt": None}, []),
+    "one of two cities given again": ({"r.txt": OTHER_CITY}, {"s.txt": "岚州市竹溪区推行积分制管理。\n"}, []),
+    "the giving document edited, its places kept": ({}, {"p.txt": "岚州市竹溪区推行“红色物业”。开展志愿服务。\n"}, []),
+    "one of two giving documents removed": ({"s.txt": "岚州市竹溪区推行积分制管理。\n"}, {"p.txt": None}, []),
+    "the completed document edited": ({}, {"q.txt": "竹溪区梅林社区开展“吹哨报到”。开展志愿服务。\n"}, []),
+    "one of two completed documents edited": ({"u.txt": "竹溪区梅林社区推行积分制管理。\n"},
+                                              {"q.txt": "竹溪区梅林社区开展“吹哨报到”。开展志愿服务。\n"}, []),
+    "a completion of a completion undone": ({"t.txt": "梅林社区推行积分制管理。\n"}, {"p.txt": None}, ["q.txt", "t.txt"]),
+}
+
+
+@pytest.mark.parametrize("before, edit, again", COMPLETION_EDITS.values(), ids=COMPLETION_EDITS.keys())
+def test_a_rebuild_completes_places_as_a_fresh_build_when_the_documents_giving_parents_change(tmp_path, before, edit,
+                                                                                              again):
+    from govkg.graph.build import build
+
+    corpus = tmp_path / "corpus"
+    for name, text in {**COMPLETING_FILLERS, **COMPLETING, **before}.items():
+        write(corpus / name, text)
+    store = tmp_path / "store"
+    build([corpus], store)
+    for name, text in edit.items():
+        if text is None:
+            (corpus / name).unlink()
+        else:
+            write(corpus / name, text)
+    report = build([corpus], store, sync=[corpus])
+    assert report.extracted_again == again
+    assert len(report.unchanged) >= 6  # patched, not built again
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh)
+    assert _all_but_the_store_graph(store) == _all_but_the_store_graph(fresh)
+
+
+def test_a_completed_place_says_in_its_document_what_the_document_named(tmp_path):
+    from govkg.graph.rdf import document_graph_iri, place_iri
+
+    corpus = tmp_path / "corpus"
+    for name, text in COMPLETING_FILLERS.items():
+        write(corpus / name, text)
+    write(corpus / "p.txt", "岚州市竹溪区推行“红色物业”。竹溪区开展志愿服务。\n")  # both paths: nothing to say
+    write(corpus / "q.txt", COMPLETING["q.txt"])
+    store = tmp_path / "store"
+    assert run("build", corpus, "--store", store).exit_code == 0
+    with open_store(store).reading() as oxigraph:
+        def completions(name):
+            graph = ox.NamedNode(document_graph_iri(name))
+            return sorted((q.subject.value, q.object.value) for q in oxigraph.quads_for_pattern(None, COMPLETES, None, graph))
+
+        assert completions("q.txt") == sorted([
+            (place_iri(("岚州市", "竹溪区")), place_iri(("竹溪区",))),
+            (place_iri(("岚州市", "竹溪区", "梅林社区")), place_iri(("竹溪区", "梅林社区"))),
+        ])
+        assert completions("p.txt") == []
+    (corpus / "p.txt").unlink()
+    again = run("build", corpus, "--store", store, "--sync")
+    assert again.exit_code == 0, again.output
+    assert "extracted again, as the documents that gave parents to places they name changed: q.txt\n" in again.output
+    assert "0 added, 0 changed, 7 unchanged, 1 removed" in again.output
+
+
+def test_a_document_remembers_each_path_it_named_that_joins_completed():
+    from govkg.graph.build import _note_completion
+    from govkg.graph.derive import named_paths_in
+    from govkg.graph.rdf import document_graph_iri, place_iri
+    from govkg.graph.store import QuadWriter
+    from govkg.ontology import GK
+
+    store = ox.Store()
+    graph = ox.NamedNode(document_graph_iri("a.txt"))
+    place = ox.NamedNode(GK + "place")
+    full, town = ("岚州市", "竹溪区", "芦花镇"), ("岚州市", "竹溪区")
+    named = [("竹溪区", "芦花镇"), ("芦花镇",)]  # two paths the joins complete to the same one
+    for n, path in enumerate([*named, town]):  # the document names 岚州市 > 竹溪区 itself
+        store.add(ox.Quad(ox.NamedNode(f"urn:example:mention{n}"), place, ox.NamedNode(place_iri(path)), graph))
+
+    def join(old, new):
+        old, new = ox.NamedNode(place_iri(old)), ox.NamedNode(place_iri(new))
+        with QuadWriter(store) as writer:
+            _note_completion(store, writer, graph, old, new)
+            for quad in [q for q in store.quads_for_pattern(None, place, old, graph)]:
+                writer.remove(quad)
+                writer.add(ox.Quad(quad.subject, place, new, graph))
+
+    for path in named:
+        join(path, full)
+    join(("竹溪区",), town)  # named alone too: the longer path the document names says it all
+    completions = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, COMPLETES, None, graph)}
+    assert completions == {(place_iri(full), place_iri(path)) for path in named}
+    assert named_paths_in(store, graph) == {*named, town}
+    # Completed once more (岚州市 given a province): still the paths the document named.
+    join(full, ("浙江省", *full))
+    completions = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, COMPLETES, None, graph)}
+    assert completions == {(place_iri(("浙江省", *full)), place_iri(path)) for path in named}
+    assert named_paths_in(store, graph) == {*named, town}
+
+
+def test_the_documents_read_again_for_a_name_at_risk_are_those_completed_by_way_of_it_and_its_givers(tmp_path):
+    from govkg.graph.build import _documents_to_extract_again, build, check_sources
+
+    corpus = tmp_path / "corpus"
+    for name, text in {**COMPLETING_FILLERS, **COMPLETING, "u.txt": "漾川市北塘区梅林社区推行积分制管理。\n"}.items():
+        write(corpus / name, text)
+    build([corpus], tmp_path / "store")
+    checked, _ = check_sources([corpus])
+    with open_store(tmp_path / "store").reading() as oxigraph:
+        def again(risky):
+            return [c.source.name for c in _documents_to_extract_again(oxigraph, risky, checked, set())]
+
+        # q.txt was completed by way of 竹溪区; p.txt names the path 竹溪区 was completed to (a
+        # 竹溪区 it named alone would have been completed without a word); u.txt's 梅林社区 is another.
+        assert again({"竹溪区": ("岚州市",)}) == ["p.txt", "q.txt"]
+        assert again({"竹溪区": None}) == ["q.txt"]
+        assert again({"梅林社区": None}) == []  # completed by way of 竹溪区, not of the community
+        assert again({"芦花镇": None}) == []
+
+
+REMOVALS = {
+    "the document giving the city": ({"t.txt": "梅林社区推行积分制管理。\n"}, "p.txt"),
+    "the document giving a second city": ({"r.txt": OTHER_CITY}, "r.txt"),
+    "a document with nothing to do with it": ({}, "f0.txt"),
+}
+
+
+@pytest.mark.parametrize("before, removed", REMOVALS.values(), ids=REMOVALS.keys())
+def test_removing_a_document_completes_the_others_as_a_fresh_build_of_them_does(tmp_path, before, removed):
+    corpus = tmp_path / "corpus"
+    for name, text in {**COMPLETING_FILLERS, **COMPLETING, **before}.items():
+        write(corpus / name, text)
+    store = tmp_path / "store"
+    assert run("build", corpus, "--store", store).exit_code == 0
+    result = run("remove", removed, "--store", store)
+    assert result.exit_code == 0, result.output
+    (corpus / removed).unlink()
+    fresh = tmp_path / "fresh"
+    assert run("build", corpus, "--store", fresh).exit_code == 0
+    assert _all_but_the_store_graph(store) == _all_but_the_store_graph(fresh)

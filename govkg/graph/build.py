@@ -30,11 +30,15 @@ from govkg.extract import (
     refuse_in_a_starting_worker,
 )
 from govkg.graph.derive import (
+    COMPLETES,
     PlaceDescriptions,
+    completed_through,
     derive_candidates,
     derive_graphs,
     described_parents,
     described_paths_from,
+    graphs_naming,
+    named_paths_in,
     proposed_in,
     referenced_in,
     remove_unwanted,
@@ -46,7 +50,9 @@ from govkg.graph.rdf import (
     document_graph_iri,
     document_iri,
     document_nquads,
+    is_suffix,
     place_iri,
+    place_path,
     place_resolver,
 )
 from govkg.graph.store import QuadWriter, open_store
@@ -81,6 +87,9 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Unchanged documents extracted again: their places were completed from the paths of the
+    # documents changed or removed (also in `unchanged`).
+    extracted_again: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with skip_unreadable
     thesaurus_kept: list[str] = field(default_factory=list)  # extra files used again from the store
@@ -221,22 +230,25 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     # afresh from them, only the names their paths begin with (see _NewPlaces).
     new_places = _NewPlaces(keep_paths=places is None or incremental)
     if changed:
-        count = min(workers or os.cpu_count() or 1, max(1, len(changed) // 8))
-        sources = (read_source(c.source.path, c.source.name) for c in changed)
-        timings: dict[str, float] = {}
-        if len(changed) >= PARALLEL_FROM and count > 1:
-            extracted = pipe_in_workers(vocabulary.thesaurus, sources, count, timings)
-        else:
-            tick = time.perf_counter()
-            extractor = Extractor(vocabulary.thesaurus, gazetteer)
-            report.timings["extractor"] = time.perf_counter() - tick  # the tagger's dictionary, mostly
-            extracted, timings = extractor.pipe(sources, 1), extractor.timings
-        # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
-        with contextlib.closing(extracted):
-            _load(draft.store, extracted, known, changed, report, new_places, progress, manifest, places, touched)
-        report.timings.update({f"extract:{name}": seconds for name, seconds in timings.items()})
-        for phase in ("rdf", "load"):  # after the extraction steps
-            report.timings[phase] = report.timings.pop(phase, 0.0)
+        _extract_and_load(draft, changed, vocabulary, gazetteer, workers, known, report, new_places, progress,
+                          manifest, places, touched)
+    risky: dict[str, tuple[str, ...] | None] = {}
+    if touched is not None:
+        # Documents left as they were whose places were completed from the paths of documents
+        # changed or removed, or are now to be: extracted again (see _names_at_risk).
+        if gazetteer is None and any(len(path) > 1 for path in touched.named_paths):
+            gazetteer = Gazetteer.load()
+            places.gazetteer = gazetteer
+        risky = _names_at_risk(draft.store, touched.named_paths, new_places.paths or set(),
+                               {document_graph_iri(c.source.name) for c in changed},
+                               official=lambda name: gazetteer is not None and bool(gazetteer.named(name)))
+        again = _documents_to_extract_again(draft.store, risky, checked, {c.source.name for c in changed})
+        if again:
+            _extract_and_load(draft, again, vocabulary, gazetteer, workers, known, report, new_places, None,
+                              manifest, places, touched, again=True)
+        # Before the joins: the parents they find for a name are then those of the documents
+        # the store now holds, not those of the documents replaced or removed.
+        remove_unwanted(draft.store, touched.places)
     if len(changed) > max(COMPACT_FROM, len(checked) // 10):
         # Compacting merges the files of the bulk loads, many small ones, which slow reads. Done
         # before the reads of the joins and the derived graphs: on the files of the loads these
@@ -247,7 +259,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         _compact(draft.store)
         report.timings["compact"] = time.perf_counter() - tick
     started = time.perf_counter()
-    joined = _join_places(draft.store, new_places, gazetteer, places)
+    joined = _join_places(draft.store, new_places, gazetteer, places, also=set(risky))
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
         _write_store_graph(draft.store, extra, checked, (set(known) - set(gone)) | set(report.added))
@@ -260,7 +272,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         with QuadWriter(draft.store) as writer:
             for quad in places.quads(sorted({new for _, new in joined})):
                 writer.add(quad)
-        remove_unwanted(draft.store, (touched.places if touched is not None else set()) | {old for old, _ in joined})
+        remove_unwanted(draft.store, {old for old, _ in joined})
         if touched is not None:
             update_candidates(draft.store, touched.concepts)
         else:
@@ -269,13 +281,99 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     return incremental
 
 
+def _extract_and_load(draft, documents: list[Checked], vocabulary, gazetteer: Gazetteer | None, workers: int | None,
+                      known: dict[str, str], report: BuildReport, new_places: _NewPlaces, progress: Progress | None,
+                      manifest: dict, places: PlaceDescriptions | None, touched: _Touched | None,
+                      again: bool = False) -> None:
+    """Extract `documents` (in worker processes when there are many) and load their facts."""
+    count = min(workers or os.cpu_count() or 1, max(1, len(documents) // 8))
+    sources = (read_source(c.source.path, c.source.name) for c in documents)
+    timings: dict[str, float] = {}
+    if len(documents) >= PARALLEL_FROM and count > 1:
+        extracted = pipe_in_workers(vocabulary.thesaurus, sources, count, timings)
+    else:
+        tick = time.perf_counter()
+        extractor = Extractor(vocabulary.thesaurus, gazetteer)
+        # The tagger's dictionary, mostly.
+        report.timings["extractor"] = report.timings.get("extractor", 0.0) + time.perf_counter() - tick
+        extracted, timings = extractor.pipe(sources, 1), extractor.timings
+    # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
+    with contextlib.closing(extracted):
+        _load(draft.store, extracted, known, documents, report, new_places, progress, manifest, places, touched, again)
+    for name, seconds in timings.items():
+        report.timings[f"extract:{name}"] = report.timings.get(f"extract:{name}", 0.0) + seconds
+    for phase in ("rdf", "load"):  # after the extraction steps
+        report.timings[phase] = report.timings.pop(phase, 0.0)
+
+
+def _parent_chains(paths: Iterable[tuple[str, ...]]) -> dict[str, set[tuple[str, ...]]]:
+    """By name, the parent chains `paths` give it."""
+    chains: dict[str, set[tuple[str, ...]]] = {}
+    for path in paths:
+        for depth in range(1, len(path)):
+            chains.setdefault(path[depth], set()).add(path[:depth])
+    return chains
+
+
+def _conflicting(chains: set[tuple[str, ...]]) -> bool:
+    """Whether a name with these parent chains is left as it is by the joins (two parents)."""
+    longest = max(chains, key=len, default=())
+    return not all(is_suffix(chain, longest) for chain in chains)
+
+
+def _names_at_risk(store: ox.Store, dropped: set[tuple[str, ...]], new: set[tuple[str, ...]], new_graphs: set[str],
+                   official: Callable[[str], bool]) -> dict[str, tuple[str, ...] | None]:
+    """The names whose completion by the joins (rdf.place_resolver) an incremental build may
+    change, from the paths the documents it drops named (`dropped`) and those its new documents
+    name (`new`; their graphs, `new_graphs`, are loaded already): a name a dropped document gave
+    a parent chain that no other document gives (the documents completed from it are no longer
+    completed), or a name a new document gives a chain that conflicts with the others (nor are
+    these). A name the other documents give two conflicting chains is never completed, before or
+    after; a longer chain that agrees with the others needs nothing more: the joins complete the
+    stored paths that begin with the names it gives. With each name, the parent chain the joins
+    completed it with before the build (None if none)."""
+    dropped_chains, new_chains = _parent_chains(dropped), _parent_chains(new)
+    risky: dict[str, tuple[str, ...] | None] = {}
+    for name in sorted(dropped_chains.keys() | new_chains.keys()):
+        gone = dropped_chains.get(name, set()) - new_chains.get(name, set())
+        added = new_chains.get(name, set()) - dropped_chains.get(name, set())
+        if not (gone or added) or official(name):
+            continue
+        # Every chain the places graph knows (the new documents' are loaded), and those that the
+        # documents neither dropped nor new name themselves (completed paths left out: they
+        # follow from these): the least the name has before the build and after it.
+        stored = set(described_parents(store, name)) | added
+        others = {chain for chain in stored | gone
+                  if next(graphs_naming(store, place_iri((*chain, name)), new_graphs), None) is not None}
+        if _conflicting(others):
+            continue
+        if gone - others or _conflicting(stored):
+            before = others | dropped_chains.get(name, set())
+            risky[name] = None if _conflicting(before) else max(before, key=len, default=None)
+    return risky
+
+
+def _documents_to_extract_again(store: ox.Store, risky: dict[str, tuple[str, ...] | None], checked: list[Checked],
+                                changed: set[str]) -> list[Checked]:
+    """The documents of this build, other than `changed`, whose places the joins completed by way
+    of a name at risk (see _names_at_risk), or that name the path that name was completed to
+    themselves (the joins then completed the same name given alone in the document without a
+    word: its longer path said it all). What they named is read again from their files: a
+    document of the store built from a folder this build was not given is left as it is."""
+    graphs = completed_through(store, set(risky))
+    for name, chain in risky.items():
+        if chain is not None:
+            graphs.update(graphs_naming(store, place_iri((*chain, name))))
+    return [c for c in checked if c.source.name not in changed and document_graph_iri(c.source.name) in graphs]
+
+
 def _compact(store: ox.Store) -> None:
     """Merge the database's files (Oxigraph's optimize)."""
     store.optimize()
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_places: _NewPlaces, progress, manifest,
-          places: PlaceDescriptions | None, touched: _Touched | None) -> None:
+          places: PlaceDescriptions | None, touched: _Touched | None, again: bool = False) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
     descriptions of the places they refer to that are not described yet (`places`, when given);
     what the replaced and new documents touch goes into `touched`, when given."""
@@ -290,7 +388,7 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
                 if touched is not None:
                     touched.dropping(store, node)
                 store.remove_graph(node)  # loaded before this build: no batch in flight holds it
-                report.replaced.append(name)
+                (report.extracted_again if again else report.replaced).append(name)
             else:
                 report.added.append(name)
             tick = time.perf_counter()
@@ -311,11 +409,11 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
                 for loaded in loader.finished():
                     progress("loaded", loaded, len(changed))
         loader.load(batch, len(changed))
-    report.quads_loaded = loader.quads
+    report.quads_loaded += loader.quads
     if progress:
         progress("loaded", len(changed), len(changed))
-    report.timings["rdf"] = rdf_seconds
-    report.timings["load"] = loader.waited
+    report.timings["rdf"] = report.timings.get("rdf", 0.0) + rdf_seconds
+    report.timings["load"] = report.timings.get("load", 0.0) + loader.waited
 
 
 class _Batch:
@@ -413,15 +511,18 @@ class _BackgroundLoader:
 @dataclass
 class _Touched:
     """What an incremental build's changes touch: the places the documents it replaces or
-    removes referred to (perhaps no longer wanted), and the candidate concepts these and its new
-    documents propose (their statements in the candidates graph are made again)."""
+    removes referred to (perhaps no longer wanted), the place paths they named (as they named
+    them, before any join), and the candidate concepts these and its new documents propose
+    (their statements in the candidates graph are made again)."""
 
     places: set[str] = field(default_factory=set)
+    named_paths: set[tuple[str, ...]] = field(default_factory=set)
     concepts: set[str] = field(default_factory=set)
 
     def dropping(self, store: ox.Store, graph: ox.NamedNode) -> None:
         """Noted before the document graph `graph` is removed."""
         self.places |= referenced_in(store, graph)
+        self.named_paths |= named_paths_in(store, graph)
         self.concepts |= proposed_in(store, graph)
 
 
@@ -446,18 +547,20 @@ class _NewPlaces:
 
 
 def _join_places(store: ox.Store, new_places: _NewPlaces, gazetteer: Gazetteer | None,
-                 places: PlaceDescriptions | None = None) -> list[tuple[str, str]]:
+                 places: PlaceDescriptions | None = None, also: set[str] = frozenset()) -> list[tuple[str, str]]:
     """Give a place a new document names without its parents the parents another document
     gives it (a 桐溪区 joins 岚州市 > 桐溪区): see rdf.place_resolver. Names of official units are
     never joined (extraction resolved them). A path is joined in every document graph that
     holds it, so a name the new documents give parents also completes the places of the
     documents built before (their 桐溪区 named alone), as a fresh build of them all would.
     `places`: the build's place descriptions, when it made the places graph afresh (every
-    document loaded in this build): the parents of a name are then read from them. Returns the
-    (old, new) place IRIs of the joins that changed a document's graph (there is no gazetteer
-    when no document changed, and then no path)."""
+    document loaded in this build): the parents of a name are then read from them. `also`: names
+    whose stored paths an incremental build joins again, beside those its new documents give
+    parents (see _names_at_risk). Each join is noted in the document graphs it changes (see
+    _note_completion). Returns the (old, new) place IRIs of the joins that changed a document's
+    graph (there is no gazetteer when no document changed, and then no path)."""
     joined: list[tuple[str, str]] = []
-    if not new_places.heads:
+    if not new_places.heads and not also:
         return joined
 
     def official(name: str) -> bool:
@@ -479,7 +582,7 @@ def _join_places(store: ox.Store, new_places: _NewPlaces, gazetteer: Gazetteer |
     else:
         # The new documents' paths, and the stored ones that begin with a name they give parents.
         resolve = place_resolver(new_paths, official=official, stored_parents=stored_parents)
-        given_parents = {path[d] for path in new_paths for d in range(1, len(path)) if not official(path[d])}
+        given_parents = {path[d] for path in new_paths for d in range(1, len(path)) if not official(path[d])} | also
         stored = {path for name in sorted(given_parents) for path in described_paths_from(store, name)}
         paths = sorted(new_paths | stored)
     with QuadWriter(store) as writer:
@@ -488,15 +591,33 @@ def _join_places(store: ox.Store, new_places: _NewPlaces, gazetteer: Gazetteer |
             if full == path:
                 continue
             old, new = ox.NamedNode(place_iri(path)), ox.NamedNode(place_iri(full))
-            moved = False
-            for quad in list(store.quads_for_pattern(None, None, old, None)):
-                if _is_document_graph(quad.graph_name.value):
-                    writer.remove(quad)
-                    writer.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
-                    moved = True
-            if moved:  # only then is the new path referred to (and described), the old one perhaps no longer
+            references = [q for q in store.quads_for_pattern(None, None, old, None)
+                          if q.predicate != COMPLETES and _is_document_graph(q.graph_name.value)]
+            for graph in sorted({q.graph_name.value for q in references}):
+                _note_completion(store, writer, ox.NamedNode(graph), old, new)
+            for quad in references:
+                writer.remove(quad)
+                writer.add(ox.Quad(quad.subject, quad.predicate, new, quad.graph_name))
+            if references:  # only then is the new path referred to (and described), the old one perhaps no longer
                 joined.append((old.value, new.value))
     return joined
+
+
+def _note_completion(store: ox.Store, writer: QuadWriter, graph: ox.NamedNode, old: ox.NamedNode,
+                     new: ox.NamedNode) -> None:
+    """Say in a document graph that its references to `old` now go to `new` (see COMPLETES):
+    what tells a later build the path the document named, which its facts no longer hold, when
+    the other documents' paths change. `old` may itself be a completion: the named path stays.
+    Not said where the document names `new` itself: its own longer path then gives every
+    parent the shorter one would, so what it named is still what its references say."""
+    earlier = list(store.quads_for_pattern(old, COMPLETES, None, graph))
+    for quad in earlier:
+        writer.remove(quad)
+    completed = next(store.quads_for_pattern(new, COMPLETES, None, graph), None) is not None
+    if not completed and any(q.predicate != COMPLETES for q in store.quads_for_pattern(None, None, new, graph)):
+        return  # the document names `new` itself
+    for named in [q.object for q in earlier] or [old]:
+        writer.add(ox.Quad(new, COMPLETES, named, graph))
 
 
 _DOCUMENT_GRAPHS = document_graph_iri("")  # the start of every document graph's IRI
@@ -539,10 +660,44 @@ def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool
         if unknown:
             raise StoreError(f"{store_path}: no document called {', '.join(unknown)} in this store "
                              "(govkg query documents lists them)")
+        touched = _Touched()
         for name in names:
+            touched.dropping(draft.store, ox.NamedNode(document_graph_iri(name)))
             _remove_document(draft.store, name)
-        derive_graphs(draft.store, Gazetteer.load())
+        gazetteer = Gazetteer.load()
+        # The documents completed from the removed ones' paths are taken back to what they named
+        # and joined again, as a fresh build of the others would (no file is read: the store says
+        # what they named, see COMPLETES). Unlike a build, this cannot read again a document
+        # that names the path a name was completed to itself (see _documents_to_extract_again).
+        risky = _names_at_risk(draft.store, touched.named_paths, set(), set(), official=lambda n: bool(gazetteer.named(n)))
+        heads = _undo_completions(draft.store, completed_through(draft.store, set(risky)))
+        derive_graphs(draft.store, gazetteer)
+        if risky:
+            if _join_places(draft.store, _NewPlaces(keep_paths=True), gazetteer, also=set(risky) | heads):
+                derive_graphs(draft.store, gazetteer)
     return names
+
+
+def _undo_completions(store: ox.Store, graphs: set[str]) -> set[str]:
+    """Take the paths the joins completed in these document graphs back to the paths their
+    documents named (a path two named paths were completed to goes back to the longer one).
+    Returns the names the named paths begin with."""
+    heads: set[str] = set()
+    with QuadWriter(store) as writer:
+        for graph_iri in sorted(graphs):
+            graph = ox.NamedNode(graph_iri)
+            named_by_full: dict[ox.NamedNode, list[ox.Quad]] = {}
+            for quad in store.quads_for_pattern(None, COMPLETES, None, graph):
+                named_by_full.setdefault(quad.subject, []).append(quad)
+            for full, completions in sorted(named_by_full.items(), key=lambda item: item[0].value):
+                named = max((q.object for q in completions), key=lambda n: (len(place_path(n.value)), n.value))
+                for quad in [q for q in store.quads_for_pattern(None, None, full, graph) if q.predicate != COMPLETES]:
+                    writer.remove(quad)
+                    writer.add(ox.Quad(quad.subject, quad.predicate, named, graph))
+                for quad in completions:
+                    writer.remove(quad)
+                heads.add(place_path(named.value)[0])
+    return heads
 
 
 _SOURCE_FOLDER = ox.NamedNode(GK + "sourceFolder")

@@ -4,6 +4,7 @@ description once per document, and repeated triples multiply joins."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -96,6 +97,47 @@ def referenced_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
     """The places one document graph refers to."""
     return {q.object.value for prop in _REFERENCES for q in store.quads_for_pattern(None, prop, None, graph)
             if isinstance(q.object, ox.NamedNode)}
+
+
+# In a document graph, (full, gk:completes, named): the path the document named without its
+# parents, and the path the joins gave it (see build._join_places).
+COMPLETES = ox.NamedNode(GK + "completes")
+
+
+def completions_in(store: ox.Store, graph: ox.NamedNode) -> list[tuple[str, str]]:
+    """The (full, named) place IRIs of the paths the joins completed in one document graph."""
+    return [(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, COMPLETES, None, graph)]
+
+
+def named_paths_in(store: ox.Store, graph: ox.NamedNode) -> set[tuple[str, ...]]:
+    """The place paths a document graph refers to as the document named them: those the joins
+    completed taken back to what the document said (see COMPLETES)."""
+    completions = completions_in(store, graph)
+    completed = {full for full, _ in completions}
+    return {place_path(iri) for iri in (referenced_in(store, graph) - completed) | {named for _, named in completions}}
+
+
+def completed_through(store: ox.Store, names: set[str]) -> set[str]:
+    """The document graphs holding a path the joins completed by way of one of `names`: the
+    name the document's path began with, or one of the parents the joins put before it."""
+    graphs = set()
+    for quad in store.quads_for_pattern(None, COMPLETES, None, None):
+        full, named = place_path(quad.subject.value), place_path(quad.object.value)
+        if names.intersection(full[: len(full) - len(named) + 1]):
+            graphs.add(quad.graph_name.value)
+    return graphs
+
+
+def graphs_naming(store: ox.Store, iri: str, besides: set[str] = frozenset()) -> Iterator[str]:
+    """The document graphs other than `besides` that name the place `iri`, or a place inside it,
+    themselves: refer to it, and not as a path the joins completed (see COMPLETES)."""
+    for place in itertools.chain((iri,), _inside(store, iri)):
+        node = ox.NamedNode(place)
+        referring = {q.graph_name for prop in _REFERENCES for q in store.quads_for_pattern(None, prop, node, None)
+                     if q.graph_name.value not in besides}
+        for graph in sorted(referring, key=lambda g: g.value):
+            if next(store.quads_for_pattern(node, COMPLETES, None, graph), None) is None:
+                yield graph.value
 
 
 def described_in(store: ox.Store, iri: str) -> bool:
