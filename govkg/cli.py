@@ -174,9 +174,6 @@ def build(paths, store_path, thesaurus_files, no_extra_thesaurus, workers, sync,
     if report.thesaurus_kept:
         click.echo(f"using the extra thesaurus kept in the store: {', '.join(report.thesaurus_kept)} "
                    "(--no-extra-thesaurus drops it)", err=True)
-    if report.extracted_again:
-        shown = ", ".join(report.extracted_again[:5]) + (" …" if len(report.extracted_again) > 5 else "")
-        click.echo(f"extracted again, as the documents that gave parents to places they name changed: {shown}", err=True)
     click.echo(
         f"{store_path}: {len(report.added)} added, {len(report.replaced)} changed, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, {len(report.skipped)} skipped documents; "

@@ -856,16 +856,15 @@ def test_a_fresh_build_joins_without_looking_up_names_in_the_store(tmp_path, mon
 
 # q.txt names 竹溪区 > 梅林社区 without a city, and is completed from the 岚州市 > 竹溪区 of p.txt. Each
 # edit (file -> new text, None to delete it) changes, or not, what the other documents give 竹溪区:
-# a rebuild with --sync makes the store a fresh build makes, extracting again the documents (those
-# listed) whose completion may change, and only those (a document named the place alone is
-# completed without being read again).
+# a rebuild with --sync makes the store a fresh build makes, taking back to what they named and
+# completing again the documents (those listed) whose completion may change, and only those.
 COMPLETING = {"p.txt": "岚州市竹溪区推行“红色物业”。\n", "q.txt": "竹溪区梅林社区开展“吹哨报到”。\n"}
 COMPLETING_FILLERS = {f"f{n}.txt": f"白沙镇第{n}村推行积分制管理，开展志愿服务。\n" for n in range(6)}
 OTHER_CITY = "澄州市竹溪区推行“双报到”。\n"
 COMPLETION_EDITS = {
     "the only document giving the city removed": ({}, {"p.txt": None}, ["q.txt"]),
     "its city changed": ({}, {"p.txt": OTHER_CITY}, ["q.txt"]),
-    "a second city given": ({}, {"r.txt": OTHER_CITY}, ["p.txt", "q.txt"]),
+    "a second city given": ({}, {"r.txt": OTHER_CITY}, ["q.txt"]),
     "the second city gone": ({"r.txt": OTHER_CITY}, {"r.txt": None}, []),
     "one of three cities gone": ({"r.txt": OTHER_CITY, "s.txt": "沅州市竹溪区推行积分制管理。\n"}, {"p.txt": None}, []),
     "one of two cities given again": ({"r.txt": OTHER_CITY}, {"s.txt": "岚州市竹溪区推行积分制管理。\n"}, []),
@@ -894,7 +893,7 @@ def test_a_rebuild_completes_places_as_a_fresh_build_when_the_documents_giving_p
         else:
             write(corpus / name, text)
     report = build([corpus], store, sync=[corpus])
-    assert report.extracted_again == again
+    assert report.completed_again == again
     assert len(report.unchanged) >= 6  # patched, not built again
     fresh = tmp_path / "fresh"
     build([corpus], fresh)
@@ -921,15 +920,10 @@ def test_a_completed_place_says_in_its_document_what_the_document_named(tmp_path
             (place_iri(("岚州市", "竹溪区", "梅林社区")), place_iri(("竹溪区", "梅林社区"))),
         ])
         assert completions("p.txt") == []
-    (corpus / "p.txt").unlink()
-    again = run("build", corpus, "--store", store, "--sync")
-    assert again.exit_code == 0, again.output
-    assert "extracted again, as the documents that gave parents to places they name changed: q.txt\n" in again.output
-    assert "0 added, 0 changed, 7 unchanged, 1 removed" in again.output
 
 
 def test_a_document_remembers_each_path_it_named_that_joins_completed():
-    from govkg.graph.build import _note_completion
+    from govkg.graph.build import _note_completion, _undo_completions
     from govkg.graph.derive import named_paths_in
     from govkg.graph.rdf import document_graph_iri, place_iri
     from govkg.graph.store import QuadWriter
@@ -962,26 +956,11 @@ def test_a_document_remembers_each_path_it_named_that_joins_completed():
     completions = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, COMPLETES, None, graph)}
     assert completions == {(place_iri(("浙江省", *full)), place_iri(path)) for path in named}
     assert named_paths_in(store, graph) == {*named, town}
-
-
-def test_the_documents_read_again_for_a_name_at_risk_are_those_completed_by_way_of_it_and_its_givers(tmp_path):
-    from govkg.graph.build import _documents_to_extract_again, build, check_sources
-
-    corpus = tmp_path / "corpus"
-    for name, text in {**COMPLETING_FILLERS, **COMPLETING, "u.txt": "漾川市北塘区梅林社区推行积分制管理。\n"}.items():
-        write(corpus / name, text)
-    build([corpus], tmp_path / "store")
-    checked, _ = check_sources([corpus])
-    with open_store(tmp_path / "store").reading() as oxigraph:
-        def again(risky):
-            return [c.source.name for c in _documents_to_extract_again(oxigraph, risky, checked, set())]
-
-        # q.txt was completed by way of 竹溪区; p.txt names the path 竹溪区 was completed to (a
-        # 竹溪区 it named alone would have been completed without a word); u.txt's 梅林社区 is another.
-        assert again({"竹溪区": ("岚州市",)}) == ["p.txt", "q.txt"]
-        assert again({"竹溪区": None}) == ["q.txt"]
-        assert again({"梅林社区": None}) == []  # completed by way of 竹溪区, not of the community
-        assert again({"芦花镇": None}) == []
+    # Undone (as govkg remove does), the references go back to the longer path named.
+    assert _undo_completions(store, {graph.value}) == [(graph.value, place_iri(("浙江省", *full)), place_iri(named[0]))]
+    assert not list(store.quads_for_pattern(None, COMPLETES, None, graph))
+    assert sorted(q.object.value for q in store.quads_for_pattern(None, place, None, graph)) == sorted(
+        [place_iri(named[0])] * 2 + [place_iri(town)])
 
 
 REMOVALS = {

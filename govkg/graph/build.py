@@ -33,8 +33,10 @@ from govkg.graph.derive import (
     COMPLETES,
     PlaceDescriptions,
     completed_through,
+    completed_through_names,
     derive_candidates,
     derive_graphs,
+    described_in,
     described_parents,
     described_paths_from,
     graphs_naming,
@@ -87,9 +89,9 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    # Unchanged documents extracted again: their places were completed from the paths of the
-    # documents changed or removed (also in `unchanged`).
-    extracted_again: list[str] = field(default_factory=list)
+    # Documents whose places the joins had completed by way of a name the changes touch: taken
+    # back to what they named and completed again from the documents the store now holds.
+    completed_again: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with skip_unreadable
     thesaurus_kept: list[str] = field(default_factory=list)  # extra files used again from the store
@@ -232,23 +234,29 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
     if changed:
         _extract_and_load(draft, changed, vocabulary, gazetteer, workers, known, report, new_places, progress,
                           manifest, places, touched)
-    risky: dict[str, tuple[str, ...] | None] = {}
+    again: set[str] = set()  # names whose stored paths are joined again
     if touched is not None:
-        # Documents left as they were whose places were completed from the paths of documents
-        # changed or removed, or are now to be: extracted again (see _names_at_risk).
+        # The places completed by way of a name the changes touch go back to what their
+        # documents named (see _names_at_risk); the joins complete them again from the documents
+        # the store now holds.
         if gazetteer is None and any(len(path) > 1 for path in touched.named_paths):
             gazetteer = Gazetteer.load()
             places.gazetteer = gazetteer
         risky = _names_at_risk(draft.store, touched.named_paths, new_places.paths or set(),
                                {document_graph_iri(c.source.name) for c in changed},
                                official=lambda name: gazetteer is not None and bool(gazetteer.named(name)))
-        again = _documents_to_extract_again(draft.store, risky, checked, {c.source.name for c in changed})
-        if again:
-            _extract_and_load(draft, again, vocabulary, gazetteer, workers, known, report, new_places, None,
-                              manifest, places, touched, again=True)
+        undone = _undo_completions(draft.store, completed_through(draft.store, risky)) if risky else []
+        names_of = {document_graph_iri(name): name for name in known}
+        report.completed_again = sorted({names_of[graph] for graph, _, _ in undone if graph in names_of})
+        named = sorted({iri for _, _, iri in undone})
+        with QuadWriter(draft.store) as writer:
+            for quad in places.quads(named):  # referred to again: described again
+                writer.add(quad)
+        again = risky | {place_path(iri)[0] for iri in named}
         # Before the joins: the parents they find for a name are then those of the documents
-        # the store now holds, not those of the documents replaced or removed.
-        remove_unwanted(draft.store, touched.places)
+        # the store now holds, not those of the documents replaced or removed (nor the paths
+        # just taken back).
+        remove_unwanted(draft.store, touched.places | {iri for _, iri, _ in undone})
     if len(changed) > max(COMPACT_FROM, len(checked) // 10):
         # Compacting merges the files of the bulk loads, many small ones, which slow reads. Done
         # before the reads of the joins and the derived graphs: on the files of the loads these
@@ -259,7 +267,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
         _compact(draft.store)
         report.timings["compact"] = time.perf_counter() - tick
     started = time.perf_counter()
-    joined = _join_places(draft.store, new_places, gazetteer, places, also=set(risky))
+    joined = _join_places(draft.store, new_places, gazetteer, places, also=again)
     # A build that changes nothing leaves the store as it was, its time of last build included.
     if changed or gone or [name for name, _ in kept] != [name for name, _ in extra] or not _has_store_graph(draft.store):
         _write_store_graph(draft.store, extra, checked, (set(known) - set(gone)) | set(report.added))
@@ -283,8 +291,7 @@ def _build_into(draft, checked, thesaurus_files, workers, sync, report: BuildRep
 
 def _extract_and_load(draft, documents: list[Checked], vocabulary, gazetteer: Gazetteer | None, workers: int | None,
                       known: dict[str, str], report: BuildReport, new_places: _NewPlaces, progress: Progress | None,
-                      manifest: dict, places: PlaceDescriptions | None, touched: _Touched | None,
-                      again: bool = False) -> None:
+                      manifest: dict, places: PlaceDescriptions | None, touched: _Touched | None) -> None:
     """Extract `documents` (in worker processes when there are many) and load their facts."""
     count = min(workers or os.cpu_count() or 1, max(1, len(documents) // 8))
     sources = (read_source(c.source.path, c.source.name) for c in documents)
@@ -299,7 +306,7 @@ def _extract_and_load(draft, documents: list[Checked], vocabulary, gazetteer: Ga
         extracted, timings = extractor.pipe(sources, 1), extractor.timings
     # Closed at once on any exception (Ctrl-C, SIGTERM), which stops the worker processes.
     with contextlib.closing(extracted):
-        _load(draft.store, extracted, known, documents, report, new_places, progress, manifest, places, touched, again)
+        _load(draft.store, extracted, known, documents, report, new_places, progress, manifest, places, touched)
     for name, seconds in timings.items():
         report.timings[f"extract:{name}"] = report.timings.get(f"extract:{name}", 0.0) + seconds
     for phase in ("rdf", "load"):  # after the extraction steps
@@ -322,49 +329,40 @@ def _conflicting(chains: set[tuple[str, ...]]) -> bool:
 
 
 def _names_at_risk(store: ox.Store, dropped: set[tuple[str, ...]], new: set[tuple[str, ...]], new_graphs: set[str],
-                   official: Callable[[str], bool]) -> dict[str, tuple[str, ...] | None]:
+                   official: Callable[[str], bool]) -> set[str]:
     """The names whose completion by the joins (rdf.place_resolver) an incremental build may
     change, from the paths the documents it drops named (`dropped`) and those its new documents
     name (`new`; their graphs, `new_graphs`, are loaded already): a name a dropped document gave
-    a parent chain that no other document gives (the documents completed from it are no longer
-    completed), or a name a new document gives a chain that conflicts with the others (nor are
-    these). A name the other documents give two conflicting chains is never completed, before or
-    after; a longer chain that agrees with the others needs nothing more: the joins complete the
-    stored paths that begin with the names it gives. With each name, the parent chain the joins
-    completed it with before the build (None if none)."""
+    a parent chain that no other document gives (the places completed from it are no longer
+    completed), or a name a new document gives a chain that conflicts with the others when these
+    did not (nor are these). A name the others give two conflicting chains is never completed,
+    before or after; a longer chain that agrees with the others needs nothing more: the joins
+    complete the stored paths that begin with the names it gives."""
     dropped_chains, new_chains = _parent_chains(dropped), _parent_chains(new)
-    risky: dict[str, tuple[str, ...] | None] = {}
+    # Only a name some path begins with is completed: one a document names first (its places
+    # graph describes the name alone), or one a completion went by way of.
+    completing = completed_through_names(store) | {path[0] for path in new}
+
+    def named_by_others(chain: tuple[str, ...], name: str) -> bool:
+        return next(graphs_naming(store, place_iri((*chain, name)), new_graphs), None) is not None
+
+    risky = set()
     for name in sorted(dropped_chains.keys() | new_chains.keys()):
         gone = dropped_chains.get(name, set()) - new_chains.get(name, set())
         added = new_chains.get(name, set()) - dropped_chains.get(name, set())
         if not (gone or added) or official(name):
             continue
+        if name not in completing and not described_in(store, place_iri((name,))):
+            continue
         # Every chain the places graph knows (the new documents' are loaded), and those that the
         # documents neither dropped nor new name themselves (completed paths left out: they
-        # follow from these): the least the name has before the build and after it.
+        # follow from these): the least the name has before the build and after it. Looked up
+        # only as far as needed: most names a build touches have a chain that the others agree on.
         stored = set(described_parents(store, name)) | added
-        others = {chain for chain in stored | gone
-                  if next(graphs_naming(store, place_iri((*chain, name)), new_graphs), None) is not None}
-        if _conflicting(others):
-            continue
-        if gone - others or _conflicting(stored):
-            before = others | dropped_chains.get(name, set())
-            risky[name] = None if _conflicting(before) else max(before, key=len, default=None)
+        if not all(named_by_others(chain, name) for chain in gone) or _conflicting(stored):
+            if not _conflicting({chain for chain in stored | gone if named_by_others(chain, name)}):
+                risky.add(name)
     return risky
-
-
-def _documents_to_extract_again(store: ox.Store, risky: dict[str, tuple[str, ...] | None], checked: list[Checked],
-                                changed: set[str]) -> list[Checked]:
-    """The documents of this build, other than `changed`, whose places the joins completed by way
-    of a name at risk (see _names_at_risk), or that name the path that name was completed to
-    themselves (the joins then completed the same name given alone in the document without a
-    word: its longer path said it all). What they named is read again from their files: a
-    document of the store built from a folder this build was not given is left as it is."""
-    graphs = completed_through(store, set(risky))
-    for name, chain in risky.items():
-        if chain is not None:
-            graphs.update(graphs_naming(store, place_iri((*chain, name))))
-    return [c for c in checked if c.source.name not in changed and document_graph_iri(c.source.name) in graphs]
 
 
 def _compact(store: ox.Store) -> None:
@@ -373,7 +371,7 @@ def _compact(store: ox.Store) -> None:
 
 
 def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_places: _NewPlaces, progress, manifest,
-          places: PlaceDescriptions | None, touched: _Touched | None, again: bool = False) -> None:
+          places: PlaceDescriptions | None, touched: _Touched | None) -> None:
     """Turn each document's facts into RDF as they come and bulk-load them in batches, with the
     descriptions of the places they refer to that are not described yet (`places`, when given);
     what the replaced and new documents touch goes into `touched`, when given."""
@@ -388,7 +386,7 @@ def _load(store: ox.Store, extracted, known, changed, report: BuildReport, new_p
                 if touched is not None:
                     touched.dropping(store, node)
                 store.remove_graph(node)  # loaded before this build: no batch in flight holds it
-                (report.extracted_again if again else report.replaced).append(name)
+                report.replaced.append(name)
             else:
                 report.added.append(name)
             tick = time.perf_counter()
@@ -521,8 +519,9 @@ class _Touched:
 
     def dropping(self, store: ox.Store, graph: ox.NamedNode) -> None:
         """Noted before the document graph `graph` is removed."""
-        self.places |= referenced_in(store, graph)
-        self.named_paths |= named_paths_in(store, graph)
+        referenced = referenced_in(store, graph)
+        self.places |= referenced
+        self.named_paths |= named_paths_in(store, graph, referenced)
         self.concepts |= proposed_in(store, graph)
 
 
@@ -665,24 +664,27 @@ def remove_documents(store_path: str | Path, names: Iterable[str], *, wait: bool
             touched.dropping(draft.store, ox.NamedNode(document_graph_iri(name)))
             _remove_document(draft.store, name)
         gazetteer = Gazetteer.load()
-        # The documents completed from the removed ones' paths are taken back to what they named
-        # and joined again, as a fresh build of the others would (no file is read: the store says
-        # what they named, see COMPLETES). Unlike a build, this cannot read again a document
-        # that names the path a name was completed to itself (see _documents_to_extract_again).
+        # The places completed from the removed documents' paths go back to what their documents
+        # named, and are joined again, as a fresh build of the others would.
         risky = _names_at_risk(draft.store, touched.named_paths, set(), set(), official=lambda n: bool(gazetteer.named(n)))
-        heads = _undo_completions(draft.store, completed_through(draft.store, set(risky)))
+        undone = _undo_completions(draft.store, completed_through(draft.store, risky)) if risky else []
         derive_graphs(draft.store, gazetteer)
         if risky:
-            if _join_places(draft.store, _NewPlaces(keep_paths=True), gazetteer, also=set(risky) | heads):
+            heads = {place_path(iri)[0] for _, _, iri in undone}
+            if _join_places(draft.store, _NewPlaces(keep_paths=True), gazetteer, also=risky | heads):
                 derive_graphs(draft.store, gazetteer)
     return names
 
 
-def _undo_completions(store: ox.Store, graphs: set[str]) -> set[str]:
+def _undo_completions(store: ox.Store, graphs: set[str]) -> list[tuple[str, str, str]]:
     """Take the paths the joins completed in these document graphs back to the paths their
-    documents named (a path two named paths were completed to goes back to the longer one).
-    Returns the names the named paths begin with."""
-    heads: set[str] = set()
+    documents named (see COMPLETES). Returns (graph, completed, named) IRIs, for each path.
+
+    What a document named comes back exactly, as extraction gives it: a name given alone in a
+    document that names it with its parents too is resolved within the document, so the joins
+    never complete it there, and two paths of one document are never completed to one (a path
+    two named paths were completed to would go back to the longer one)."""
+    undone: list[tuple[str, str, str]] = []
     with QuadWriter(store) as writer:
         for graph_iri in sorted(graphs):
             graph = ox.NamedNode(graph_iri)
@@ -696,8 +698,8 @@ def _undo_completions(store: ox.Store, graphs: set[str]) -> set[str]:
                     writer.add(ox.Quad(quad.subject, quad.predicate, named, graph))
                 for quad in completions:
                     writer.remove(quad)
-                heads.add(place_path(named.value)[0])
-    return heads
+                undone.append((graph_iri, full.value, named.value))
+    return undone
 
 
 _SOURCE_FOLDER = ox.NamedNode(GK + "sourceFolder")

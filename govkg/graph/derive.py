@@ -4,7 +4,6 @@ description once per document, and repeated triples multiply joins."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -109,12 +108,14 @@ def completions_in(store: ox.Store, graph: ox.NamedNode) -> list[tuple[str, str]
     return [(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, COMPLETES, None, graph)]
 
 
-def named_paths_in(store: ox.Store, graph: ox.NamedNode) -> set[tuple[str, ...]]:
+def named_paths_in(store: ox.Store, graph: ox.NamedNode, referenced: set[str] | None = None) -> set[tuple[str, ...]]:
     """The place paths a document graph refers to as the document named them: those the joins
-    completed taken back to what the document said (see COMPLETES)."""
+    completed taken back to what the document said (see COMPLETES). `referenced`: the graph's
+    referenced_in, when read already."""
     completions = completions_in(store, graph)
     completed = {full for full, _ in completions}
-    return {place_path(iri) for iri in (referenced_in(store, graph) - completed) | {named for _, named in completions}}
+    referenced = referenced_in(store, graph) if referenced is None else referenced
+    return {place_path(iri) for iri in (referenced - completed) | {named for _, named in completions}}
 
 
 def completed_through(store: ox.Store, names: set[str]) -> set[str]:
@@ -128,16 +129,25 @@ def completed_through(store: ox.Store, names: set[str]) -> set[str]:
     return graphs
 
 
+def completed_through_names(store: ox.Store) -> set[str]:
+    """Every name a completion of the store went by way of (see completed_through)."""
+    names: set[str] = set()
+    for quad in store.quads_for_pattern(None, COMPLETES, None, None):
+        full, named = place_path(quad.subject.value), place_path(quad.object.value)
+        names.update(full[: len(full) - len(named) + 1])
+    return names
+
+
 def graphs_naming(store: ox.Store, iri: str, besides: set[str] = frozenset()) -> Iterator[str]:
-    """The document graphs other than `besides` that name the place `iri`, or a place inside it,
-    themselves: refer to it, and not as a path the joins completed (see COMPLETES)."""
-    for place in itertools.chain((iri,), _inside(store, iri)):
-        node = ox.NamedNode(place)
-        referring = {q.graph_name for prop in _REFERENCES for q in store.quads_for_pattern(None, prop, node, None)
-                     if q.graph_name.value not in besides}
-        for graph in sorted(referring, key=lambda g: g.value):
-            if next(store.quads_for_pattern(node, COMPLETES, None, graph), None) is None:
-                yield graph.value
+    """The document graphs other than `besides` that name the place `iri` themselves: refer to
+    it, and not as a path the joins completed (see COMPLETES). A document that names a place
+    inside it names it too (a document refers to every place on the paths it names)."""
+    node = ox.NamedNode(iri)
+    referring = {q.graph_name for prop in _REFERENCES for q in store.quads_for_pattern(None, prop, node, None)
+                 if q.graph_name.value not in besides}
+    for graph in sorted(referring, key=lambda g: g.value):
+        if next(store.quads_for_pattern(node, COMPLETES, None, graph), None) is None:
+            yield graph.value
 
 
 def described_in(store: ox.Store, iri: str) -> bool:
