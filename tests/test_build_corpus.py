@@ -877,9 +877,9 @@ COMPLETION_EDITS = {
 }
 
 
-@pytest.mark.parametrize("before, edit, again", COMPLETION_EDITS.values(), ids=COMPLETION_EDITS.keys())
+@pytest.mark.parametrize("before, edit, completed_again", COMPLETION_EDITS.values(), ids=COMPLETION_EDITS.keys())
 def test_a_rebuild_completes_places_as_a_fresh_build_when_the_documents_giving_parents_change(tmp_path, before, edit,
-                                                                                              again):
+                                                                                              completed_again):
     from govkg.graph.build import build
 
     corpus = tmp_path / "corpus"
@@ -893,7 +893,7 @@ def test_a_rebuild_completes_places_as_a_fresh_build_when_the_documents_giving_p
         else:
             write(corpus / name, text)
     report = build([corpus], store, sync=[corpus])
-    assert report.completed_again == again
+    assert report.completed_again == completed_again
     assert len(report.unchanged) >= 6  # patched, not built again
     fresh = tmp_path / "fresh"
     build([corpus], fresh)

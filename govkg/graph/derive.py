@@ -118,24 +118,22 @@ def named_paths_in(store: ox.Store, graph: ox.NamedNode, referenced: set[str] | 
     return {place_path(iri) for iri in (referenced - completed) | {named for _, named in completions}}
 
 
-def completed_through(store: ox.Store, names: set[str]) -> set[str]:
-    """The document graphs holding a path the joins completed by way of one of `names`: the
-    name the document's path began with, or one of the parents the joins put before it."""
-    graphs = set()
+def _walked(store: ox.Store) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each completion of the store, as its document graph and the names it went by way of: the
+    name the document's path began with, and the parents the joins put before it."""
     for quad in store.quads_for_pattern(None, COMPLETES, None, None):
         full, named = place_path(quad.subject.value), place_path(quad.object.value)
-        if names.intersection(full[: len(full) - len(named) + 1]):
-            graphs.add(quad.graph_name.value)
-    return graphs
+        yield quad.graph_name.value, full[: len(full) - len(named) + 1]
+
+
+def completed_through(store: ox.Store, names: set[str]) -> set[str]:
+    """The document graphs holding a path the joins completed by way of one of `names`."""
+    return {graph for graph, walked in _walked(store) if names.intersection(walked)}
 
 
 def completed_through_names(store: ox.Store) -> set[str]:
-    """Every name a completion of the store went by way of (see completed_through)."""
-    names: set[str] = set()
-    for quad in store.quads_for_pattern(None, COMPLETES, None, None):
-        full, named = place_path(quad.subject.value), place_path(quad.object.value)
-        names.update(full[: len(full) - len(named) + 1])
-    return names
+    """Every name a completion of the store went by way of."""
+    return {name for _, walked in _walked(store) for name in walked}
 
 
 def graphs_naming(store: ox.Store, iri: str, besides: set[str] = frozenset()) -> Iterator[str]:
